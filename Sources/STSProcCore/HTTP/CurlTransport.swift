@@ -1,0 +1,118 @@
+internal import CCurl
+
+/// libcurl initialised once per process, before any handle exists (curl_global_init is not
+/// thread-safe against itself, so a lazily initialised global guards it).
+private let curlGlobalInitCode: CURLcode = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
+
+/// Collects the response body up to a limit; libcurl calls `append` through a C callback.
+private final class ResponseBuffer {
+    var bytes: [UInt8] = []
+    let limit: Int
+    var overflowed = false
+    init(limit: Int) { self.limit = limit }
+}
+
+/// HTTP through one libcurl easy handle, reused across calls so a role chain's requests
+/// share the TLS connection. Owns the handle and frees it in `deinit`; not Sendable on purpose.
+final class CurlTransport: HTTPTransport {
+    private let handle: UnsafeMutableRawPointer
+
+    init() throws(TransportFailure) {
+        guard curlGlobalInitCode == CURLE_OK, let handle = curl_easy_init() else {
+            throw .other("libcurl could not be initialised")
+        }
+        self.handle = handle
+    }
+
+    deinit { curl_easy_cleanup(handle) }
+
+    func send(_ request: HTTPRequest) throws(TransportFailure) -> HTTPResponse {
+        curl_easy_reset(handle)
+        var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        let buffer = ResponseBuffer(limit: request.maximumResponseBytes)
+        var headerList: UnsafeMutablePointer<curl_slist>?
+        defer { curl_slist_free_all(headerList) }
+
+        var headers = request.headers
+        if let token = request.signing?.credentials.sessionToken {
+            headers.append("X-Amz-Security-Token: \(token)")
+        }
+        for header in headers { headerList = curl_slist_append(headerList, header) }
+
+        let code: CURLcode = errorBuffer.withUnsafeMutableBufferPointer { errorPointer in
+            let context = Unmanaged.passUnretained(buffer).toOpaque()
+            var setup = CURLE_OK
+            func set(_ result: CURLcode) { if setup == CURLE_OK { setup = result } }
+
+            set(stsproc_curl_setopt_string(handle, CURLOPT_URL, request.url))
+            // Only HTTP(S): an endpoint_url of file:// or similar must not be followed.
+            set(stsproc_curl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https"))
+            set(stsproc_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1))
+            set(stsproc_curl_setopt_long(handle, CURLOPT_POST, 1))
+            set(stsproc_curl_setopt_long(handle, CURLOPT_POSTFIELDSIZE, request.body.utf8.count))
+            set(stsproc_curl_setopt_string(handle, CURLOPT_COPYPOSTFIELDS, request.body))
+            set(stsproc_curl_setopt_pointer(handle, CURLOPT_HTTPHEADER, UnsafeMutableRawPointer(headerList)))
+            set(stsproc_curl_setopt_string(handle, CURLOPT_USERAGENT, "sts-proc/\(STSProcVersion.current)"))
+            set(stsproc_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, request.connectTimeoutMilliseconds))
+            set(stsproc_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, request.totalTimeoutMilliseconds))
+            set(stsproc_curl_setopt_long(handle, CURLOPT_MAXFILESIZE, request.maximumResponseBytes))
+            set(stsproc_curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, UnsafeMutableRawPointer(errorPointer.baseAddress)))
+            set(stsproc_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, context))
+            set(stsproc_curl_setopt_write_function(handle) { data, size, count, context in
+                guard let data, let context else { return 0 }
+                let buffer = Unmanaged<ResponseBuffer>.fromOpaque(context).takeUnretainedValue()
+                let length = size * count
+                guard buffer.bytes.count + length <= buffer.limit else {
+                    buffer.overflowed = true
+                    return 0  // makes libcurl stop with CURLE_WRITE_ERROR
+                }
+                data.withMemoryRebound(to: UInt8.self, capacity: length) {
+                    buffer.bytes.append(contentsOf: UnsafeBufferPointer(start: $0, count: length))
+                }
+                return length
+            })
+            if let caBundle = request.caBundlePath {
+                set(stsproc_curl_setopt_string(handle, CURLOPT_CAINFO, caBundle))
+            }
+            if let signing = request.signing {
+                // libcurl computes SigV4 itself (verified byte-identical to botocore's).
+                set(stsproc_curl_setopt_string(handle, CURLOPT_AWS_SIGV4, "aws:amz:\(signing.region):\(signing.service)"))
+                set(stsproc_curl_setopt_string(handle, CURLOPT_USERNAME, signing.credentials.accessKeyID))
+                set(stsproc_curl_setopt_string(handle, CURLOPT_PASSWORD, signing.credentials.secretAccessKey))
+            }
+            guard setup == CURLE_OK else { return setup }
+            return curl_easy_perform(handle)
+        }
+        // The handle keeps pointers to the error buffer and header list only until the next reset;
+        // clear the credentials from it now rather than at the next call.
+        curl_easy_reset(handle)
+
+        if buffer.overflowed { throw .responseTooLarge(limit: request.maximumResponseBytes) }
+        guard code == CURLE_OK else {
+            let detail = String(cString: errorBuffer)
+            throw Self.failure(for: code, detail: detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail)
+        }
+        var status = 0
+        _ = stsproc_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        return HTTPResponse(status: status, body: buffer.bytes)
+    }
+
+    private static func failure(for code: CURLcode, detail: String) -> TransportFailure {
+        switch code {
+        case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
+            return .couldNotConnect(detail)
+        case CURLE_OPERATION_TIMEDOUT:
+            return .timedOut(detail)
+        case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CONNECT_ERROR,
+             CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH,
+             CURLE_SSL_CRL_BADFILE:
+            return .tls(detail)
+        case CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE:
+            return .connectionBroken(detail)
+        case CURLE_FILESIZE_EXCEEDED:
+            return .responseTooLarge(limit: 1 << 20)
+        default:
+            return .other(detail)
+        }
+    }
+}

@@ -1,0 +1,42 @@
+/// Where the first credentials of a chain come from.
+public enum SourceCredentials: Sendable, Equatable {
+    /// `aws_access_key_id` / `aws_secret_access_key` (and maybe `aws_session_token`) of a profile.
+    case staticKeys(AWSCredentials, profile: String)
+    /// `credential_source = Environment`: the `AWS_ACCESS_KEY_ID` family, read when the plan was made.
+    case environment(AWSCredentials)
+
+    var credentials: AWSCredentials {
+        switch self {
+        case .staticKeys(let credentials, _), .environment(let credentials): return credentials
+        }
+    }
+
+    /// Where these come from, in words, for `doctor` and error messages.
+    var origin: String {
+        switch self {
+        case .staticKeys(_, let profile): return "static keys of profile \(profile)"
+        case .environment: return "AWS_ACCESS_KEY_ID in the environment"
+        }
+    }
+}
+
+/// One AssumeRole in a chain, with the profile whose settings it came from.
+public struct RoleStep: Sendable, Equatable {
+    public var profile: String
+    public var parameters: AssumeRoleParameters
+}
+
+/// Everything needed to obtain the credentials of one profile, decided before any request.
+///
+/// A plan is a source of credentials plus zero or more roles assumed in order: the first
+/// role with the source credentials, each next one with the previous role's credentials.
+/// The later flows (web identity, SAML, MFA sessions) extend the source side.
+public struct CredentialPlan: Sendable, Equatable {
+    public var profile: String
+    public var source: SourceCredentials
+    /// In the order they are assumed.
+    public var roles: [RoleStep]
+    public var endpoint: STSEndpoint
+    public var caBundlePath: String?
+    public var maxAttempts: Int
+}

@@ -1,0 +1,182 @@
+/// The one place that decides which flow runs for a profile (SPEC §2 "Flow choice") and
+/// turns its settings into a `CredentialPlan`, validating everything before any request.
+public struct PlanBuilder {
+    /// botocore's limit on role chaining; deeper chains are almost always a mistake.
+    static let maximumChainLength = 10
+
+    let config: SharedConfig
+    let environment: [String: String]
+    let now: UTCTime
+
+    public init(config: SharedConfig, environment: [String: String], now: UTCTime) {
+        self.config = config
+        self.environment = environment
+        self.now = now
+    }
+
+    public func makePlan(profileName: String) throws(STSProcError) -> CredentialPlan {
+        do {
+            let profile = try requireProfile(profileName)
+            try rejectFlowsNotYetAvailable(profile)
+            let (source, roles) = try resolveChain(startingAt: profile)
+            let connection = try ConnectionSettingsReader(profile: profile, config: config, environment: environment).read()
+            return CredentialPlan(profile: profileName, source: source, roles: roles,
+                                  endpoint: connection.endpoint, caBundlePath: connection.caBundlePath,
+                                  maxAttempts: connection.maxAttempts)
+        } catch {
+            throw error.inProfile(profileName)
+        }
+    }
+
+    // MARK: - Profiles
+
+    private func requireProfile(_ name: String) throws(STSProcError) -> Profile {
+        if let profile = config.profile(named: name) { return profile }
+        var files: [String] = []
+        files.append(config.configFileExists ? config.configPath : "\(config.configPath) (which does not exist)")
+        files.append(config.credentialsFileExists ? config.credentialsPath : "\(config.credentialsPath) (which does not exist)")
+        throw STSProcError(.configuration, failure: "profile not found",
+                           reason: "there is no profile '\(name)' in \(files.joined(separator: " or "))",
+                           remedy: "Add [profile \(name)] to the config file, or check --profile / AWS_PROFILE / AWS_CONFIG_FILE")
+    }
+
+    /// SAML and web identity come first in the flow order; until they are implemented, a
+    /// profile that asks for them must fail clearly rather than silently assume a role.
+    private func rejectFlowsNotYetAvailable(_ profile: Profile) throws(STSProcError) {
+        let pending: [(String, String)] = [
+            ("saml_assertion_file", "SAML"), ("saml_assertion_process", "SAML"),
+            ("web_identity_token_file", "web identity"), ("web_identity_token_process", "web identity"),
+            ("mfa_serial", "MFA"),
+        ]
+        for (key, flow) in pending where profile.setting(key) != nil {
+            throw STSProcError(.configuration, failure: "\(flow) profiles are not supported by this version",
+                               reason: "the profile sets \(key)",
+                               remedy: "Upgrade sts-proc, or remove \(key) from the profile")
+        }
+    }
+
+    // MARK: - The source_profile chain
+
+    /// Follows `source_profile` links from the profile down to real credentials, collecting
+    /// the roles to assume; returns the roles in the order they must be assumed.
+    private func resolveChain(startingAt top: Profile) throws(STSProcError) -> (SourceCredentials, [RoleStep]) {
+        var rolesTopDown: [RoleStep] = []
+        var visited: [String] = [top.name]
+        var current = top
+        while true {
+            guard let roleARN = current.setting("role_arn") else {
+                let source = try staticSource(of: current, isTop: rolesTopDown.isEmpty)
+                return (source, rolesTopDown.reversed())
+            }
+            rolesTopDown.append(try roleStep(for: current, roleARN: roleARN))
+            guard rolesTopDown.count <= Self.maximumChainLength else {
+                throw STSProcError(.configuration, failure: "role chain too long",
+                                   reason: "\(visited.joined(separator: " → ")) chains more than \(Self.maximumChainLength) roles",
+                                   remedy: "Point source_profile at a profile with keys sooner")
+            }
+            let sourceProfile = current.setting("source_profile")
+            let credentialSource = current.setting("credential_source")
+            switch (sourceProfile, credentialSource) {
+            case (.some, .some):
+                throw STSProcError(.configuration, failure: "conflicting settings in profile \(current.name)",
+                                   reason: "it sets both source_profile and credential_source",
+                                   remedy: "Keep only one of source_profile and credential_source")
+            case (nil, nil):
+                throw STSProcError(.configuration, failure: "no source credentials for role_arn in profile \(current.name)",
+                                   reason: "role_arn needs source_profile or credential_source",
+                                   remedy: "Add source_profile = <profile with keys> or credential_source = Environment")
+            case (nil, let credentialSource?):
+                return (try environmentSource(credentialSource, profile: current), rolesTopDown.reversed())
+            case (let sourceName?, nil):
+                // botocore lets a profile name itself as source when it also holds keys.
+                if sourceName == current.name, hasStaticKeys(current) {
+                    return (try staticSource(of: current, isTop: false), rolesTopDown.reversed())
+                }
+                if let start = visited.firstIndex(of: sourceName) {
+                    let loop = visited[start...] + [sourceName]
+                    throw STSProcError(.configuration, failure: "source_profile cycle",
+                                       reason: loop.joined(separator: " → "),
+                                       remedy: "Make one profile in the cycle use static keys or credential_source")
+                }
+                guard let next = config.profile(named: sourceName) else {
+                    throw STSProcError(.configuration, failure: "source_profile not found",
+                                       reason: "profile \(current.name) names source_profile '\(sourceName)', which does not exist",
+                                       remedy: "Add a [\(sourceName)] section with keys to the credentials file, or fix source_profile")
+                }
+                visited.append(sourceName)
+                current = next
+            }
+        }
+    }
+
+    private func roleStep(for profile: Profile, roleARN: String) throws(STSProcError) -> RoleStep {
+        var parameters = AssumeRoleParameters(
+            roleARN: try SettingParsers.roleARN(roleARN),
+            roleSessionName: try SettingParsers.roleSessionName(
+                profile.setting("role_session_name") ?? "sts-proc-\(now.secondsSinceEpoch)"),
+            durationSeconds: try profile.setting("duration_seconds").map(SettingParsers.durationSeconds) ?? 3600)
+        parameters.externalID = try profile.setting("external_id").map(SettingParsers.externalID)
+        parameters.policy = try profile.setting("policy").map(SettingParsers.policy)
+        parameters.policyARNs = try profile.setting("policy_arns").map(SettingParsers.policyARNs) ?? []
+        parameters.tags = try profile.setting("tags").map(SettingParsers.tags) ?? []
+        parameters.transitiveTagKeys = profile.setting("transitive_tag_keys").map(SettingParsers.commaList) ?? []
+        parameters.sourceIdentity = try profile.setting("source_identity").map(SettingParsers.sourceIdentity)
+        return RoleStep(profile: profile.name, parameters: parameters)
+    }
+
+    // MARK: - Credential sources
+
+    private func hasStaticKeys(_ profile: Profile) -> Bool {
+        profile.setting("aws_access_key_id") != nil || profile.setting("aws_secret_access_key") != nil
+    }
+
+    private func staticSource(of profile: Profile, isTop: Bool) throws(STSProcError) -> SourceCredentials {
+        let keyID = profile.setting("aws_access_key_id")
+        let secret = profile.setting("aws_secret_access_key")
+        switch (keyID, secret) {
+        case (let keyID?, let secret?):
+            // aws_security_token is the name older tools wrote; botocore still reads it.
+            let token = profile.setting("aws_session_token") ?? profile.setting("aws_security_token")
+            return .staticKeys(AWSCredentials(accessKeyID: keyID, secretAccessKey: secret, sessionToken: token),
+                               profile: profile.name)
+        case (nil, nil):
+            if isTop {
+                throw STSProcError(.configuration, failure: "nothing to do",
+                                   reason: "the profile sets no role_arn (or sts_proc_role_arn) and no keys",
+                                   remedy: "Add sts_proc_role_arn and sts_proc_source_profile to [profile \(profile.name)]")
+            }
+            throw STSProcError(.configuration, failure: "source profile \(profile.name) has no credentials",
+                               reason: "it sets neither aws_access_key_id nor role_arn",
+                               remedy: "Add aws_access_key_id and aws_secret_access_key to [\(profile.name)] in the credentials file")
+        case (nil, _), (_, nil):
+            let missing = keyID == nil ? "aws_access_key_id" : "aws_secret_access_key"
+            throw STSProcError(.configuration, failure: "incomplete keys in profile \(profile.name)",
+                               reason: "\(missing) is missing",
+                               remedy: "Set both aws_access_key_id and aws_secret_access_key")
+        }
+    }
+
+    private func environmentSource(_ name: String, profile: Profile) throws(STSProcError) -> SourceCredentials {
+        switch name {
+        case "Environment":
+            guard let keyID = environment["AWS_ACCESS_KEY_ID"].flatMap(nonEmpty),
+                  let secret = environment["AWS_SECRET_ACCESS_KEY"].flatMap(nonEmpty) else {
+                throw STSProcError(.configuration, failure: "no credentials in the environment",
+                                   reason: "credential_source = Environment but AWS_ACCESS_KEY_ID or AWS_SECRET_ACCESS_KEY is not set",
+                                   remedy: "Export both variables, or use source_profile instead")
+            }
+            let token = environment["AWS_SESSION_TOKEN"].flatMap(nonEmpty) ?? environment["AWS_SECURITY_TOKEN"].flatMap(nonEmpty)
+            return .environment(AWSCredentials(accessKeyID: keyID, secretAccessKey: secret, sessionToken: token))
+        case "Ec2InstanceMetadata", "EcsContainer":
+            throw STSProcError(.configuration, failure: "credential_source \(name) is not supported by this version",
+                               reason: "profile \(profile.name) sets credential_source = \(name)",
+                               remedy: "Upgrade sts-proc, or use source_profile or credential_source = Environment")
+        default:
+            throw STSProcError(.configuration, failure: "invalid credential_source",
+                               reason: "'\(name)' in profile \(profile.name) is not Environment, Ec2InstanceMetadata or EcsContainer",
+                               remedy: "Fix credential_source (the names are case-sensitive)")
+        }
+    }
+
+    private func nonEmpty(_ value: String) -> String? { value.isEmpty ? nil : value }
+}

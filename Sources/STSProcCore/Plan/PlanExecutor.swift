@@ -1,0 +1,34 @@
+/// Carries out a `CredentialPlan`: starts from the source credentials and assumes each
+/// role in turn with the credentials of the one before.
+struct PlanExecutor {
+    let transport: HTTPTransport
+    var pacing: RetryPacing = JitteredBackoff()
+
+    func execute(_ plan: CredentialPlan) throws(STSProcError) -> AWSCredentials {
+        let client = STSClient(connection: connection(for: plan), transport: transport, pacing: pacing)
+        var credentials = plan.source.credentials
+        for step in plan.roles {
+            do {
+                credentials = try client.assumeRole(step.parameters, using: credentials).credentials
+            } catch {
+                throw error.naming(step: step, in: plan)
+            }
+        }
+        return credentials
+    }
+
+    func connection(for plan: CredentialPlan) -> STSConnectionSettings {
+        STSConnectionSettings(endpoint: plan.endpoint, caBundlePath: plan.caBundlePath, maxAttempts: plan.maxAttempts)
+    }
+}
+
+private extension STSProcError {
+    /// In a chain, say which link failed; for a single role the profile says it already.
+    func naming(step: RoleStep, in plan: CredentialPlan) -> STSProcError {
+        var copy = self.inProfile(plan.profile)
+        if plan.roles.count > 1 || step.profile != plan.profile {
+            copy.failure += " for \(step.parameters.roleARN) (profile \(step.profile))"
+        }
+        return copy
+    }
+}

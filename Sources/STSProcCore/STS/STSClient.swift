@@ -1,0 +1,141 @@
+import Glibc
+
+/// How the STS client reaches its endpoint; from the profile and environment.
+struct STSConnectionSettings {
+    var endpoint: STSEndpoint
+    var caBundlePath: String?
+    /// `max_attempts` / `AWS_MAX_ATTEMPTS`: total tries, the first included.
+    var maxAttempts: Int = 3
+}
+
+/// Pauses between attempts; injected so tests run without waiting.
+protocol RetryPacing {
+    /// Seconds to wait after failed attempt `attempt` (1-based).
+    func delay(afterAttempt attempt: Int) -> Double
+    func sleep(seconds: Double)
+}
+
+/// Exponential backoff with full jitter: short enough that an interactive command that
+/// cannot reach STS fails within about a second, spread enough that 64 parallel callers
+/// do not retry in lock step.
+struct JitteredBackoff: RetryPacing {
+    var base = 0.2
+    var cap = 2.0
+
+    func delay(afterAttempt attempt: Int) -> Double {
+        let ceiling = min(cap, base * Double(1 << min(attempt - 1, 10)))
+        return Double.random(in: 0...ceiling)
+    }
+
+    func sleep(seconds: Double) {
+        guard seconds > 0 else { return }
+        var request = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - Double(Int(seconds))) * 1e9))
+        var remaining = timespec()
+        while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
+    }
+}
+
+/// The STS calls sts-proc makes, with retries and with every failure turned into a sentence.
+final class STSClient {
+    private let connection: STSConnectionSettings
+    private let transport: HTTPTransport
+    private let pacing: RetryPacing
+
+    init(connection: STSConnectionSettings, transport: HTTPTransport, pacing: RetryPacing = JitteredBackoff()) {
+        self.connection = connection
+        self.transport = transport
+        self.pacing = pacing
+    }
+
+    struct IssuedCredentials: Equatable {
+        var credentials: AWSCredentials
+        var assumedRoleARN: String?
+    }
+
+    func assumeRole(_ parameters: AssumeRoleParameters, using caller: AWSCredentials) throws(STSProcError) -> IssuedCredentials {
+        let reply = try call(action: "AssumeRole", parameters: parameters.formParameters, signedWith: caller)
+        guard case .credentials(let credentials, let arn) = reply else {
+            throw unexpected(action: "AssumeRole")
+        }
+        return IssuedCredentials(credentials: credentials, assumedRoleARN: arn)
+    }
+
+    struct CallerIdentity: Equatable {
+        var account: String
+        var arn: String
+        var userID: String
+    }
+
+    func getCallerIdentity(using caller: AWSCredentials) throws(STSProcError) -> CallerIdentity {
+        let reply = try call(action: "GetCallerIdentity", parameters: [], signedWith: caller)
+        guard case .callerIdentity(let account, let arn, let userID) = reply else {
+            throw unexpected(action: "GetCallerIdentity")
+        }
+        return CallerIdentity(account: account, arn: arn, userID: userID)
+    }
+
+    // MARK: - One call with retries
+
+    private func call(action: String, parameters: [(String, String)], signedWith caller: AWSCredentials?) throws(STSProcError) -> STSReply {
+        let body = FormEncoding.encode([("Action", action), ("Version", "2011-06-15")] + parameters)
+        let request = HTTPRequest(
+            url: connection.endpoint.url,
+            body: body,
+            headers: ["Content-Type: application/x-www-form-urlencoded; charset=utf-8", "Accept: text/xml"],
+            signing: caller.map { SigV4Signing(credentials: $0, region: connection.endpoint.signingRegion, service: "sts") },
+            caBundlePath: connection.caBundlePath)
+
+        var attempt = 1
+        while true {
+            let outcome = attemptOnce(action: action, request: request)
+            switch outcome {
+            case .done(let reply):
+                return reply
+            case .failed(let error, let retryable):
+                guard retryable, attempt < connection.maxAttempts else { throw error }
+                pacing.sleep(seconds: pacing.delay(afterAttempt: attempt))
+                attempt += 1
+            }
+        }
+    }
+
+    private enum AttemptOutcome {
+        case done(STSReply)
+        case failed(STSProcError, retryable: Bool)
+    }
+
+    private func attemptOnce(action: String, request: HTTPRequest) -> AttemptOutcome {
+        let response: HTTPResponse
+        do {
+            response = try transport.send(request)
+        } catch {
+            return .failed(STSErrorExplainer.transportFailure(error, action: action, connection: connection),
+                           retryable: error.isRetryable)
+        }
+        let reply = STSResponseParser.parse(response.body)
+        switch reply {
+        case .error(let code, let message):
+            let retryable = response.status >= 500 || STSErrorExplainer.isThrottling(code)
+            return .failed(STSErrorExplainer.serviceError(code: code, message: message, status: response.status,
+                                                          action: action, connection: connection),
+                           retryable: retryable)
+        case .unrecognized(let what):
+            return .failed(STSErrorExplainer.unusableResponse(what, status: response.status, action: action,
+                                                              connection: connection),
+                           retryable: response.status >= 500 || response.status == 429)
+        case .credentials, .callerIdentity:
+            guard response.status == 200 else {
+                return .failed(STSErrorExplainer.unusableResponse("a success body with HTTP \(response.status)",
+                                                                  status: response.status, action: action,
+                                                                  connection: connection),
+                               retryable: response.status >= 500)
+            }
+            return .done(reply)
+        }
+    }
+
+    private func unexpected(action: String) -> STSProcError {
+        STSErrorExplainer.unusableResponse("an STS response of the wrong kind", status: 200, action: action,
+                                           connection: connection)
+    }
+}

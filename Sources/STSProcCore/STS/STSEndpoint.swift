@@ -1,0 +1,120 @@
+/// Where STS calls go and how they are signed.
+public struct STSEndpoint: Sendable, Equatable {
+    public var url: String
+    public var signingRegion: String
+    /// Which setting chose the URL, for error messages and `doctor` (e.g. `AWS_ENDPOINT_URL_STS`).
+    public var origin: String
+
+    public init(url: String, signingRegion: String, origin: String) {
+        self.url = url
+        self.signingRegion = signingRegion
+        self.origin = origin
+    }
+}
+
+/// The inputs of endpoint resolution, gathered from the environment and the profile.
+struct EndpointSettings: Equatable {
+    var serviceEnvironmentURL: String?      // AWS_ENDPOINT_URL_STS
+    var globalEnvironmentURL: String?       // AWS_ENDPOINT_URL
+    var servicesSectionURL: String?         // [services x] sts = endpoint_url = …
+    var profileURL: String?                 // endpoint_url in the profile
+    var ignoreConfiguredURLs = false        // AWS_IGNORE_CONFIGURED_ENDPOINT_URLS / ignore_configured_endpoint_urls
+    var region: String
+    var legacyGlobalEndpoint = false        // sts_regional_endpoints = legacy
+    var useFIPS = false
+    var useDualStack = false
+}
+
+/// SPEC §3 endpoint order, mirroring botocore's configured-endpoint provider and STS's
+/// endpoint rules (partitions, FIPS, dual-stack, the legacy global endpoint).
+enum EndpointResolver {
+    /// Regions that the legacy `sts_regional_endpoints = legacy` mode sends to sts.amazonaws.com
+    /// (botocore's LEGACY_GLOBAL_STS_REGIONS).
+    static let legacyGlobalRegions: Set<String> = [
+        "ap-northeast-1", "ap-south-1", "ap-southeast-1", "ap-southeast-2", "aws-global",
+        "ca-central-1", "eu-central-1", "eu-north-1", "eu-west-1", "eu-west-2", "eu-west-3",
+        "sa-east-1", "us-east-1", "us-east-2", "us-west-1", "us-west-2",
+    ]
+
+    static func resolve(_ settings: EndpointSettings) throws(STSProcError) -> STSEndpoint {
+        let configured: [(String?, String)] = settings.ignoreConfiguredURLs ? [] : [
+            (settings.serviceEnvironmentURL, "AWS_ENDPOINT_URL_STS"),
+            (settings.globalEnvironmentURL, "AWS_ENDPOINT_URL"),
+            (settings.servicesSectionURL, "the profile's [services] section"),
+            (settings.profileURL, "endpoint_url"),
+        ]
+        for case let (url?, origin) in configured where !url.isEmpty {
+            guard url.hasPrefix("https://") || url.hasPrefix("http://") else {
+                throw STSProcError(.configuration, failure: "invalid STS endpoint",
+                                   reason: "\(origin) is '\(url)', which is not an http:// or https:// URL",
+                                   remedy: "Set it to a full URL such as https://sts.eu-west-1.amazonaws.com")
+            }
+            let signingRegion = settings.region == "aws-global" ? "us-east-1" : settings.region
+            return STSEndpoint(url: url, signingRegion: signingRegion, origin: origin)
+        }
+        return try regionalEndpoint(settings)
+    }
+
+    private static func regionalEndpoint(_ settings: EndpointSettings) throws(STSProcError) -> STSEndpoint {
+        let region = settings.region
+        guard isValidRegionName(region) else {
+            throw STSProcError(.configuration, failure: "invalid region",
+                               reason: "'\(region)' is not a region name",
+                               remedy: "Set region in the profile (or AWS_REGION) to a name such as eu-west-1")
+        }
+        let origin = "region \(region)"
+        if !settings.useFIPS && !settings.useDualStack
+            && (region == "aws-global" || (settings.legacyGlobalEndpoint && legacyGlobalRegions.contains(region))) {
+            return STSEndpoint(url: "https://sts.amazonaws.com", signingRegion: "us-east-1", origin: origin)
+        }
+        let partition = Partition(region: region)
+        let host: String
+        switch (settings.useFIPS, settings.useDualStack) {
+        case (false, false): host = "sts.\(region).\(partition.dnsSuffix)"
+        case (false, true): host = "sts.\(region).\(partition.dualStackDNSSuffix)"
+        case (true, false): host = partition.fipsIsRegional ? "sts.\(region).\(partition.dnsSuffix)"
+                                                            : "sts-fips.\(region).\(partition.dnsSuffix)"
+        case (true, true): host = "sts-fips.\(region).\(partition.dualStackDNSSuffix)"
+        }
+        return STSEndpoint(url: "https://\(host)", signingRegion: region, origin: origin)
+    }
+
+    /// botocore's region-name check: keeps a typo from turning into a strange host name.
+    static func isValidRegionName(_ region: String) -> Bool {
+        let bytes = Array(region.utf8)
+        guard (1...63).contains(bytes.count) else { return false }
+        func isAlphanumeric(_ byte: UInt8) -> Bool {
+            (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+        }
+        guard isAlphanumeric(bytes.first!), isAlphanumeric(bytes.last!) else { return false }
+        return bytes.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: "-") }
+    }
+}
+
+/// The DNS facts of the AWS partitions that have STS endpoints.
+private struct Partition {
+    var dnsSuffix: String
+    var dualStackDNSSuffix: String
+    /// In GovCloud the regional STS endpoint is already the FIPS one.
+    var fipsIsRegional = false
+
+    init(region: String) {
+        if region.hasPrefix("cn-") {
+            dnsSuffix = "amazonaws.com.cn"
+            dualStackDNSSuffix = "api.amazonwebservices.com.cn"
+        } else if region.hasPrefix("us-gov-") {
+            dnsSuffix = "amazonaws.com"
+            dualStackDNSSuffix = "api.aws"
+            fipsIsRegional = true
+        } else if region.hasPrefix("us-isob-") {
+            dnsSuffix = "sc2s.sgov.gov"
+            dualStackDNSSuffix = "sc2s.sgov.gov"
+        } else if region.hasPrefix("us-iso-") {
+            dnsSuffix = "c2s.ic.gov"
+            dualStackDNSSuffix = "c2s.ic.gov"
+        } else {
+            dnsSuffix = "amazonaws.com"
+            dualStackDNSSuffix = "api.aws"
+        }
+    }
+}

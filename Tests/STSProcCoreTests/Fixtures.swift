@@ -1,0 +1,22 @@
+import Glibc
+
+/// Real STS and moto responses captured by the testbed (shared/testbed/samples).
+/// Read with Glibc: importing Foundation here would clash with libxml2's ICU headers.
+enum Fixtures {
+    struct Missing: Error { let path: String }
+
+    static func bytes(_ name: String) throws -> [UInt8] {
+        let folder = String(#filePath.prefix(upTo: #filePath.lastIndex(of: "/")!))
+        let path = folder + "/Fixtures/" + name
+        guard let file = fopen(path, "rb") else { throw Missing(path: path) }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = fread(&chunk, 1, chunk.count, file)
+            if count <= 0 { break }
+            bytes += chunk[0..<count]
+        }
+        return bytes
+    }
+}
