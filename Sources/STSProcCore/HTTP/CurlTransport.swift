@@ -89,7 +89,7 @@ final class CurlTransport: HTTPTransport {
 
         if buffer.overflowed { throw .responseTooLarge(limit: request.maximumResponseBytes) }
         guard code == CURLE_OK else {
-            let detail = String(cString: errorBuffer)
+            let detail = String(decoding: errorBuffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
             throw Self.failure(for: code, detail: detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail)
         }
         var status = 0

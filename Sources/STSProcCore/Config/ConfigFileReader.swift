@@ -1,0 +1,82 @@
+import Glibc
+
+extension SharedConfig {
+    /// Thin I/O: paths from AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE (expanded like
+    /// os.path.expandvars + expanduser, using HOME from `environment`), defaults
+    /// ~/.aws/config and ~/.aws/credentials. A missing file is absent, as in botocore.
+    public static func load(environment: [String: String]) throws(STSProcError) -> SharedConfig {
+        let configPath = ConfigPath.config(environment: environment)
+        let credentialsPath = ConfigPath.credentials(environment: environment)
+        return try SharedConfig(
+            configText: ConfigFileReader.read(configPath, kind: "config file"),
+            configPath: configPath,
+            credentialsText: ConfigFileReader.read(credentialsPath, kind: "credentials file"),
+            credentialsPath: credentialsPath)
+    }
+}
+
+/// Reads one shared file: bounded, never blocking, UTF-8 only.
+enum ConfigFileReader {
+    static let sizeLimit = 4 * 1024 * 1024
+
+    /// The file's text; nil when botocore would call it absent (`not os.path.isfile`):
+    /// no such file, a path through a non-directory, or a FIFO, device or socket such as
+    /// `/dev/null` (a common way to switch a file off). A directory, an unreadable file,
+    /// an over-large file or one that is not UTF-8 is an error: botocore would silently
+    /// ignore or misread it, and sts-proc would rather say so.
+    static func read(_ path: String, kind: String) throws(STSProcError) -> String? {
+        guard !path.isEmpty else { return nil }
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        if descriptor < 0 {
+            let code = errno
+            if code == ENOENT || code == ENOTDIR { return nil }
+            throw failure(kind, path, reason: describe(code),
+                          remedy: code == EACCES ? "Make it readable by your user (chmod u+r)." : "")
+        }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else {
+            throw failure(kind, path, reason: describe(errno))
+        }
+        switch status.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR:
+            throw failure(kind, path, reason: "it is a directory",
+                          remedy: "Point \(kind == "config file" ? "AWS_CONFIG_FILE" : "AWS_SHARED_CREDENTIALS_FILE") at a file, or unset it.")
+        default:
+            return nil
+        }
+        let bytes = try readBounded(descriptor, kind: kind, path: path)
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw failure(kind, path, reason: "it is not UTF-8 text", remedy: "Save it as UTF-8; the AWS CLI cannot read it either.")
+        }
+        return text
+    }
+
+    private static func readBounded(_ descriptor: Int32, kind: String, path: String) throws(STSProcError) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                let code = errno
+                if code == EINTR { continue }
+                throw failure(kind, path, reason: describe(code))
+            }
+            if count == 0 { return bytes }
+            bytes.append(contentsOf: chunk[..<count])
+            if bytes.count > sizeLimit {
+                throw failure(kind, path, reason: "it is larger than 4 MiB",
+                              remedy: "Check that the variable points at the right file.")
+            }
+        }
+    }
+
+    private static func describe(_ code: Int32) -> String {
+        String(cString: strerror(code))
+    }
+
+    private static func failure(_ kind: String, _ path: String, reason: String, remedy: String = "") -> STSProcError {
+        STSProcError(.configuration, failure: "cannot read \(kind) \(path)", reason: reason, remedy: remedy)
+    }
+}

@@ -1,0 +1,40 @@
+/// One merged profile (config-file section plus credentials-file section), with the
+/// lookup rules of SPEC §1.
+public struct Profile: Sendable, Equatable {
+    public let name: String
+    public let values: [String: INIValue]
+
+    public init(name: String, values: [String: INIValue]) {
+        self.name = name
+        self.values = values
+    }
+
+    /// SPEC §1 prefix rule: `sts_proc_<key>` first, then `<key>`; text values only; empty string = unset.
+    ///
+    /// An empty `sts_proc_<key> =` falls through to `<key>`: botocore treats `''` as unset,
+    /// so an empty line must not mean something to sts-proc that it does not mean to the SDK.
+    public func setting(_ key: String) -> String? {
+        ownSetting(key) ?? text(key)
+    }
+
+    /// Settings that exist only for sts-proc (`cache`, `min_ttl`, ...): only `sts_proc_<key>`.
+    public func ownSetting(_ key: String) -> String? {
+        text(Self.prefix + key)
+    }
+
+    /// True when `key` (unprefixed, exactly) has a non-empty value — used to warn that the SDK will not call credential_process.
+    public func hasPlainSetting(_ key: String) -> Bool {
+        switch values[key] {
+        case .text(let value): return !value.isEmpty
+        case .nested(let block): return !block.isEmpty
+        case nil: return false
+        }
+    }
+
+    static let prefix = "sts_proc_"
+
+    private func text(_ key: String) -> String? {
+        guard case .text(let value) = values[key], !value.isEmpty else { return nil }
+        return value
+    }
+}

@@ -1,0 +1,56 @@
+/// `~/.aws/config` and `~/.aws/credentials`, combined exactly as botocore's
+/// `Session.full_config` combines them.
+public struct SharedConfig: Sendable {
+    public var configPath: String
+    public var credentialsPath: String
+    public var configFileExists: Bool
+    public var credentialsFileExists: Bool
+    /// Profile name → settings. Config-file profiles come from `[default]` and `[profile NAME]`
+    /// (a later section for the same name replaces the earlier one whole); every
+    /// credentials-file section then overrides key by key, or adds a profile.
+    public var profiles: [String: [String: INIValue]]
+    /// `[services NAME]` sections: service id → `.nested` sub-settings.
+    public var services: [String: [String: INIValue]]
+    /// `[sso-session NAME]` sections.
+    public var ssoSessions: [String: [String: INIValue]]
+
+    /// Pure: nil text = file absent.
+    public init(configText: String?, configPath: String, credentialsText: String?, credentialsPath: String) throws(STSProcError) {
+        self.configPath = configPath
+        self.credentialsPath = credentialsPath
+        configFileExists = configText != nil
+        credentialsFileExists = credentialsText != nil
+        profiles = [:]
+        services = [:]
+        ssoSessions = [:]
+        if let configText {
+            // build_profile_map
+            for section in try INIParser.parse(configText, path: configPath) {
+                switch SectionName(section.name) {
+                case .profile(let name): profiles[name] = section.values
+                case .ssoSession(let name): ssoSessions[name] = section.values
+                case .services(let name): services[name] = section.values
+                case .other: break
+                }
+            }
+        }
+        if let credentialsText {
+            // Every credentials-file section is a profile named as written, no `profile ` prefix.
+            for section in try INIParser.parse(credentialsText, path: credentialsPath) {
+                profiles[section.name, default: [:]].merge(section.values) { _, credentials in credentials }
+            }
+        }
+    }
+
+    public func profile(named name: String) -> Profile? {
+        profiles[name].map { Profile(name: name, values: $0) }
+    }
+
+    /// The sub-settings of `[services NAME]` for one service id, e.g. services(named: "local")["sts"] → ["endpoint_url": "..."]
+    /// `service` is matched as the file's keys are stored: lower-cased (`sts`, `s3`).
+    /// nil when the section or the service is missing, or the service line is not an indented block.
+    public func serviceSettings(section: String, service: String) -> [String: String]? {
+        guard case .nested(let settings) = services[section]?[service] else { return nil }
+        return settings
+    }
+}
