@@ -25,7 +25,8 @@ for _ in $(seq 100); do curl -sf -o /dev/null "$endpoint/moto-api/" && break; sl
 setup_env=(env AWS_ACCESS_KEY_ID=setup AWS_SECRET_ACCESS_KEY=setup AWS_DEFAULT_REGION=us-east-1
            AWS_ENDPOINT_URL="$endpoint" AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null)
 allow_all='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}'
-trust='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]}'
+# moto compares trust-policy principals literally, so the trust names the user itself.
+trust='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:user/demo-user"},"Action":"sts:AssumeRole"}]}'
 "${setup_env[@]}" aws iam create-user --user-name demo-user >/dev/null
 "${setup_env[@]}" aws iam put-user-policy --user-name demo-user --policy-name all --policy-document "$allow_all"
 "${setup_env[@]}" aws iam create-role --role-name demo-role --assume-role-policy-document "$trust" >/dev/null

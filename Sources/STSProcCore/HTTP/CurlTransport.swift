@@ -83,8 +83,10 @@ final class CurlTransport: HTTPTransport {
             guard setup == CURLE_OK else { return setup }
             return curl_easy_perform(handle)
         }
-        // The handle keeps pointers to the error buffer and header list only until the next reset;
-        // clear the credentials from it now rather than at the next call.
+        var status = 0
+        _ = stsproc_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        // The handle points at the error buffer and header list and holds the signing key;
+        // clear all of that now rather than at the next call.
         curl_easy_reset(handle)
 
         if buffer.overflowed { throw .responseTooLarge(limit: request.maximumResponseBytes) }
@@ -92,8 +94,6 @@ final class CurlTransport: HTTPTransport {
             let detail = String(decoding: errorBuffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
             throw Self.failure(for: code, detail: detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail)
         }
-        var status = 0
-        _ = stsproc_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         return HTTPResponse(status: status, body: buffer.bytes)
     }
 
