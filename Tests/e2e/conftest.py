@@ -1,13 +1,27 @@
 """Fixtures of the sts-proc end-to-end tests.
 
 Session-scoped peers (all on 127.0.0.1):
-  moto_auth   moto with IAM users/roles and signature checking ON, behind a counting proxy
-  moto_open   moto with checking OFF (for unsigned calls: SAML, web identity)
-  html500_server / garbage_server / truncated_xml_server   canned failure answers
-  tls_moto    TLS (self-signed, unknown CA) in front of moto_auth; .cert_path is its cert
-  refusing_port  a port that refuses connections
+  moto_auth   MotoPeer: moto with IAM set up and signature checking ON, behind a counting
+              proxy.  .endpoint (proxy URL: give this to clients), .direct_url (moto
+              itself, admin only), .account_id, .user / .nopriv (Keys: user_name, arn,
+              access_key_id, secret_access_key), .role_arn (ci-role), .chain_role_arn
+              (ci-chain-role, trusts assumed-role/ci-role/e2e-sess), .extid_role_arn +
+              .external_id, .request_count(action=None), .requests() (RecordedRequest:
+              method, path, action, access_key_id, body, headers), .reset_counts(),
+              .inject(status, body, times) (next requests get a canned answer), .log_path
+  moto_open   MotoPeer: moto with checking OFF (for unsigned calls: SAML, web identity)
+  html500_server / garbage_server / truncated_xml_server   CannedServer: .url,
+              .request_count(action=None), .requests()
+  tls_moto    CountingProxy over TLS (fresh self-signed cert, a CA nobody knows) in front
+              of moto_auth: .url (https://127.0.0.1:PORT), .cert_path, .request_count()
+  refusing_port  RefusingPort: .url, .port (bound, never listening: connect is refused)
 Per test:
-  aws_env     AwsEnv: env dict + private config/credentials files (see e2e_support.py)
+  aws_env     AwsEnv (a dict usable as env=, see e2e_support.py): HOME=tmp, empty
+              ~/.aws/config and ~/.aws/credentials, AWS_ENDPOINT_URL_STS=moto_auth.endpoint,
+              nothing inherited but PATH, locale, D-Bus/XDG, pyenv. Writers: .profile(),
+              .credentials(), .sts_proc_profile(), .append_config(), .append_credentials().
+Helpers (e2e_support.py): run_sts_proc, run_aws, run_boto3_caller_identity, caller_arn,
+parse_credentials, assert_failure.
 """
 
 from __future__ import annotations

@@ -22,7 +22,6 @@ import ssl
 import subprocess
 import threading
 import time
-import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
@@ -186,7 +185,10 @@ class _ThreadedServer:
         self._httpd.owner = self
         if tls_context is not None:
             self.scheme = "https"
-            self._httpd.socket = tls_context.wrap_socket(self._httpd.socket, server_side=True)
+            # Handshake lazily, in the handler thread: a failed or stalled handshake must not
+            # block the accept loop.
+            self._httpd.socket = tls_context.wrap_socket(
+                self._httpd.socket, server_side=True, do_handshake_on_connect=False)
         self.port = self._httpd.server_address[1]
         self._thread = threading.Thread(target=self._httpd.serve_forever,
                                         kwargs={"poll_interval": 0.1},
@@ -344,6 +346,16 @@ def server_tls_context(cert: str, key: str) -> ssl.SSLContext:
 
 # --------------------------------------------------------------------------- moto
 
+def _die_with_parent() -> None:
+    """preexec_fn: SIGTERM the child when pytest dies, so no moto_server is left behind
+    even if the session is killed before fixture teardown (Linux prctl PR_SET_PDEATHSIG)."""
+    try:
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM, 0, 0, 0)
+    except Exception:  # noqa: BLE001 - best effort
+        pass
+
+
 def _clean_env_for_moto() -> dict:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("AWS_", "MOTO_", "TEST_SERVER_MODE"))
@@ -368,7 +380,8 @@ class MotoServer:
             self.proc = subprocess.Popen(
                 ["moto_server", "-H", LOOPBACK, "-p", str(self.port)],
                 stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT,
-                env=_clean_env_for_moto(), start_new_session=True)
+                env=_clean_env_for_moto(), start_new_session=True,
+                preexec_fn=_die_with_parent)
             try:
                 wait_until(self._ready, startup_timeout, f"moto_server on port {self.port}")
                 break

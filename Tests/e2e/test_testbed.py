@@ -67,9 +67,11 @@ def test_moto_auth_refusals(moto_auth):
 
 
 def test_moto_auth_external_id_condition(moto_auth):
+    # moto checks a *present* ExternalId against the trust condition; a missing one passes.
     sts = _sts(moto_auth.endpoint, moto_auth.user)
     with pytest.raises(botocore.exceptions.ClientError) as err:
-        sts.assume_role(RoleArn=moto_auth.extid_role_arn, RoleSessionName="noext")
+        sts.assume_role(RoleArn=moto_auth.extid_role_arn, RoleSessionName="badext",
+                        ExternalId="not-the-external-id")
     assert err.value.response["Error"]["Code"] == "AccessDenied"
     sts.assume_role(RoleArn=moto_auth.extid_role_arn, RoleSessionName="ext",
                     ExternalId=moto_auth.external_id)

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The test command (README, CI): dependencies, release build, unit tests, then the
+# end-to-end tests of the release binary against moto, the AWS CLI and boto3, inside a
+# private Secret Service (scripts/with-testbed.sh). Fails on the first failing step.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+step() { printf '\n==> %s\n' "$*" >&2; }
+
+step "scripts/install-deps.sh"
+scripts/install-deps.sh
+
+step "swift build -c release"
+swift build -c release
+STS_PROC_BIN="$(swift build -c release --show-bin-path)/sts-proc"
+export STS_PROC_BIN
+if [ ! -x "$STS_PROC_BIN" ]; then
+  echo "test.sh: release binary not found at $STS_PROC_BIN" >&2
+  exit 1
+fi
+
+step "swift test"
+swift test
+
+step "end-to-end tests ($STS_PROC_BIN)"
+scripts/with-testbed.sh python3 -m pytest -q -p no:cacheprovider Tests/e2e
