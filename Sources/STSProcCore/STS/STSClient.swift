@@ -91,8 +91,11 @@ final class STSClient {
             switch outcome {
             case .done(let reply):
                 return reply
-            case .failed(let error, let retryable):
-                guard retryable, attempt < connection.maxAttempts else { throw error }
+            case .failed(var error, let retryable):
+                guard retryable, attempt < connection.maxAttempts else {
+                    if attempt > 1 { error.reason += " (after \(attempt) attempts)" }
+                    throw error
+                }
                 pacing.sleep(seconds: pacing.delay(afterAttempt: attempt))
                 attempt += 1
             }

@@ -57,11 +57,11 @@ enum STSErrorExplainer {
                                 reason: detail, remedy: remedy)
         case .couldNotConnect(let detail), .connectionBroken(let detail):
             return STSProcError(.unavailable, failure: "\(action) failed: cannot connect to \(url)",
-                                reason: "\(detail) (after \(connection.maxAttempts) attempts)",
+                                reason: detail,
                                 remedy: "Check the endpoint (\(connection.endpoint.origin)), the network, and HTTPS_PROXY / NO_PROXY")
         case .timedOut(let detail):
             return STSProcError(.unavailable, failure: "\(action) failed: \(url) did not answer in time",
-                                reason: "\(detail) (after \(connection.maxAttempts) attempts)",
+                                reason: detail,
                                 remedy: "Check the endpoint (\(connection.endpoint.origin)), the network, and HTTPS_PROXY / NO_PROXY")
         case .responseTooLarge, .other:
             return STSProcError(.unavailable, failure: "\(action) failed: request to \(url) failed",
