@@ -1,6 +1,10 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// Where Debian (and most distributions) keep libxml2's headers; `pkg-config --cflags
+/// libxml-2.0` says the same.
+let libxml2Headers = SwiftSetting.unsafeFlags(["-Xcc", "-I/usr/include/libxml2"])
+
 let package = Package(
     name: "sts-proc",
     products: [
@@ -11,15 +15,17 @@ let package = Package(
     ],
     targets: [
         // One thin module per C library; only STSProcCore imports them, `internal`ly.
-        .systemLibrary(name: "CCurl", pkgConfig: "libcurl",
-                       providers: [.apt(["libcurl4-openssl-dev"])]),
-        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0",
-                       providers: [.apt(["libxml2-dev"])]),
+        // libcurl and libxml2 are not linked: their shims dlopen them on first use, so a
+        // cache hit never pays for loading them (libxml2 alone pulls in ICU). That is also
+        // why they have no pkgConfig: SwiftPM would add `-lcurl` / `-lxml2` to the link.
+        .systemLibrary(name: "CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CLibXML2", providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CLibSecret", pkgConfig: "libsecret-1",
                        providers: [.apt(["libsecret-1-dev"])]),
         .target(
             name: "STSProcCore",
-            dependencies: ["CCurl", "CLibXML2", "CLibSecret"]
+            dependencies: ["CCurl", "CLibXML2", "CLibSecret"],
+            swiftSettings: [libxml2Headers]
         ),
         .executableTarget(
             name: "sts-proc",
@@ -31,7 +37,8 @@ let package = Package(
         .testTarget(
             name: "STSProcCoreTests",
             dependencies: ["STSProcCore"],
-            exclude: ["Fixtures"]
+            exclude: ["Fixtures"],
+            swiftSettings: [libxml2Headers]
         ),
     ],
     swiftLanguageModes: [.v6]

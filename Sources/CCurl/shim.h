@@ -1,23 +1,58 @@
 #ifndef STSPROC_CCURL_SHIM_H
 #define STSPROC_CCURL_SHIM_H
+// libcurl, loaded with dlopen the first time a request is made: a cache hit, which needs
+// no HTTP, then never pays for loading libcurl and its TLS stack. Only the functions
+// sts-proc uses are forwarded; each has the real header's signature.
+#define CURL_DISABLE_TYPECHECK 1
 #include <curl/curl.h>
+#include <dlfcn.h>
+#include <stddef.h>
+
+static inline void *stsproc_curl_library(void) {
+    static void *library;
+    if (library == NULL) library = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+    return library;
+}
+
+/// Nonzero when libcurl could be loaded; every other function requires it.
+static inline int stsproc_curl_available(void) { return stsproc_curl_library() != NULL; }
+
+/// The dlopen error text, for the message when libcurl is missing.
+static inline const char *stsproc_curl_load_error(void) {
+    const char *text = dlerror();
+    return text ? text : "unknown error";
+}
+
+#define STSPROC_CURL(name) ((__typeof__(&name))dlsym(stsproc_curl_library(), #name))
+
+static inline CURLcode stsproc_curl_global_init(long flags) { return STSPROC_CURL(curl_global_init)(flags); }
+static inline CURL *stsproc_curl_easy_init(void) { return STSPROC_CURL(curl_easy_init)(); }
+static inline void stsproc_curl_easy_cleanup(CURL *handle) { STSPROC_CURL(curl_easy_cleanup)(handle); }
+static inline void stsproc_curl_easy_reset(CURL *handle) { STSPROC_CURL(curl_easy_reset)(handle); }
+static inline CURLcode stsproc_curl_easy_perform(CURL *handle) { return STSPROC_CURL(curl_easy_perform)(handle); }
+static inline const char *stsproc_curl_easy_strerror(CURLcode code) { return STSPROC_CURL(curl_easy_strerror)(code); }
+static inline struct curl_slist *stsproc_curl_slist_append(struct curl_slist *list, const char *text) {
+    return STSPROC_CURL(curl_slist_append)(list, text);
+}
+static inline void stsproc_curl_slist_free_all(struct curl_slist *list) { STSPROC_CURL(curl_slist_free_all)(list); }
 
 // curl_easy_setopt and curl_easy_getinfo are variadic, which Swift cannot call;
-// these typed forms are the only thing this module adds.
+// these typed forms pass each kind of argument.
 static inline CURLcode stsproc_curl_setopt_long(CURL *handle, CURLoption option, long value) {
-    return curl_easy_setopt(handle, option, value);
+    return STSPROC_CURL(curl_easy_setopt)(handle, option, value);
 }
 static inline CURLcode stsproc_curl_setopt_string(CURL *handle, CURLoption option, const char *value) {
-    return curl_easy_setopt(handle, option, value);
+    return STSPROC_CURL(curl_easy_setopt)(handle, option, value);
 }
 static inline CURLcode stsproc_curl_setopt_pointer(CURL *handle, CURLoption option, void *value) {
-    return curl_easy_setopt(handle, option, value);
+    return STSPROC_CURL(curl_easy_setopt)(handle, option, value);
 }
 typedef size_t (*stsproc_curl_write_callback)(char *data, size_t size, size_t count, void *context);
 static inline CURLcode stsproc_curl_setopt_write_function(CURL *handle, stsproc_curl_write_callback callback) {
-    return curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, callback);
+    return STSPROC_CURL(curl_easy_setopt)(handle, CURLOPT_WRITEFUNCTION, callback);
 }
 static inline CURLcode stsproc_curl_getinfo_long(CURL *handle, CURLINFO info, long *value) {
-    return curl_easy_getinfo(handle, info, value);
+    return STSPROC_CURL(curl_easy_getinfo)(handle, info, value);
 }
+#undef STSPROC_CURL
 #endif

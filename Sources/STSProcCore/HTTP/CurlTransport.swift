@@ -1,8 +1,10 @@
 internal import CCurl
 
-/// libcurl initialised once per process, before any handle exists (curl_global_init is not
-/// thread-safe against itself, so a lazily initialised global guards it).
-private let curlGlobalInitCode: CURLcode = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
+/// libcurl loaded and initialised once per process, before any handle exists
+/// (curl_global_init is not thread-safe against itself; a lazy global runs exactly once).
+/// nil when libcurl could not be loaded at all.
+private let curlGlobalInitCode: CURLcode? =
+    stsproc_curl_available() != 0 ? stsproc_curl_global_init(Int(CURL_GLOBAL_DEFAULT)) : nil
 
 /// Collects the response body up to a limit; libcurl calls `append` through a C callback.
 private final class ResponseBuffer {
@@ -18,26 +20,29 @@ final class CurlTransport: HTTPTransport {
     private let handle: UnsafeMutableRawPointer
 
     init() throws(TransportFailure) {
-        guard curlGlobalInitCode == CURLE_OK, let handle = curl_easy_init() else {
+        guard let initCode = curlGlobalInitCode else {
+            throw .other("libcurl.so.4 could not be loaded (\(String(cString: stsproc_curl_load_error())))")
+        }
+        guard initCode == CURLE_OK, let handle = stsproc_curl_easy_init() else {
             throw .other("libcurl could not be initialised")
         }
         self.handle = handle
     }
 
-    deinit { curl_easy_cleanup(handle) }
+    deinit { stsproc_curl_easy_cleanup(handle) }
 
     func send(_ request: HTTPRequest) throws(TransportFailure) -> HTTPResponse {
-        curl_easy_reset(handle)
+        stsproc_curl_easy_reset(handle)
         var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         let buffer = ResponseBuffer(limit: request.maximumResponseBytes)
         var headerList: UnsafeMutablePointer<curl_slist>?
-        defer { curl_slist_free_all(headerList) }
+        defer { stsproc_curl_slist_free_all(headerList) }
 
         var headers = request.headers
         if let token = request.signing?.credentials.sessionToken {
             headers.append("X-Amz-Security-Token: \(token)")
         }
-        for header in headers { headerList = curl_slist_append(headerList, header) }
+        for header in headers { headerList = stsproc_curl_slist_append(headerList, header) }
 
         let code: CURLcode = errorBuffer.withUnsafeMutableBufferPointer { errorPointer in
             let context = Unmanaged.passUnretained(buffer).toOpaque()
@@ -81,18 +86,18 @@ final class CurlTransport: HTTPTransport {
                 set(stsproc_curl_setopt_string(handle, CURLOPT_PASSWORD, signing.credentials.secretAccessKey))
             }
             guard setup == CURLE_OK else { return setup }
-            return curl_easy_perform(handle)
+            return stsproc_curl_easy_perform(handle)
         }
         var status = 0
         _ = stsproc_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         // The handle points at the error buffer and header list and holds the signing key;
         // clear all of that now rather than at the next call.
-        curl_easy_reset(handle)
+        stsproc_curl_easy_reset(handle)
 
         if buffer.overflowed { throw .responseTooLarge(limit: request.maximumResponseBytes) }
         guard code == CURLE_OK else {
             let detail = String(decoding: errorBuffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            throw Self.failure(for: code, detail: detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail)
+            throw Self.failure(for: code, detail: detail.isEmpty ? String(cString: stsproc_curl_easy_strerror(code)) : detail)
         }
         return HTTPResponse(status: status, body: buffer.bytes)
     }

@@ -38,22 +38,26 @@ struct XMLElement: Sendable, Equatable {
 }
 
 enum XMLTree {
-    struct Malformed: Error {}
+    struct Malformed: Error {
+        /// libxml2 itself could not be loaded, so nothing could be parsed.
+        var libraryMissing = false
+    }
 
     /// Parses a document without touching the network or expanding external entities, and
     /// without libxml2 printing its complaints to stderr (stderr belongs to our one error line).
     static func parse(_ bytes: [UInt8]) throws(Malformed) -> XMLElement {
         guard !bytes.isEmpty, bytes.count <= Int(Int32.max) else { throw Malformed() }
+        guard stsproc_xml_available() != 0 else { throw Malformed(libraryMissing: true) }
         let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue
             | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOCDATA.rawValue)
         let document = bytes.withUnsafeBufferPointer { buffer in
             buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
-                xmlReadMemory($0, Int32(buffer.count), "response.xml", nil, options)
+                stsproc_xml_read_memory($0, Int32(buffer.count), options)
             }
         }
         guard let document else { throw Malformed() }
-        defer { xmlFreeDoc(document) }
-        guard let root = xmlDocGetRootElement(document) else { throw Malformed() }
+        defer { stsproc_xml_free_doc(document) }
+        guard let root = stsproc_xml_root_element(document) else { throw Malformed() }
         return element(from: root)
     }
 
@@ -62,10 +66,12 @@ enum XMLTree {
         var attribute = node.pointee.properties
         while let current = attribute {
             if let name = current.pointee.name {
+                // An attribute's value is the text of its child nodes (entities are not expanded).
                 var value = ""
-                if let raw = xmlNodeListGetString(node.pointee.doc, current.pointee.children, 1) {
-                    value = String(cString: raw)
-                    stsproc_xml_free(raw)
+                var part = current.pointee.children
+                while let text = part {
+                    if let content = text.pointee.content { value += String(cString: content) }
+                    part = text.pointee.next
                 }
                 attributes[String(cString: name)] = value
             }
