@@ -26,16 +26,38 @@ public struct CredentialService {
         return try PlanBuilder(config: config, environment: environment, now: now).makePlan(profileName: profile)
     }
 
-    public func credentials(profile: String) throws(STSProcError) -> AWSCredentials {
+    /// The profile's credentials: from the keyring cache when fresh, else from STS.
+    /// `note` receives one-line remarks for stderr (e.g. keyring unavailable) that do not
+    /// make the run fail.
+    public func credentials(profile: String, refresh: Bool = false,
+                            note: @escaping (String) -> Void) throws(STSProcError) -> AWSCredentials {
         let plan = try plan(profile: profile)
+        let provider = CachingCredentialProvider(
+            store: SecretServiceStore(), lockFolder: RefreshLock.folder(environment: environment),
+            now: now, note: note, fetch: Self.fetch)
+        return try provider.credentials(for: plan, refresh: refresh)
+    }
+
+    /// Runs the plan against STS; the only place libcurl gets loaded.
+    static func fetch(_ plan: CredentialPlan) throws(STSProcError) -> AWSCredentials {
         if plan.roles.isEmpty { return plan.source.credentials }
         let transport: CurlTransport
         do {
             transport = try CurlTransport()
         } catch {
-            throw STSProcError(.unavailable, profile: profile, failure: "cannot start HTTP client",
-                               reason: error.explanation, remedy: "Check the libcurl installation")
+            throw STSProcError(.unavailable, profile: plan.profile, failure: "cannot start the HTTP client",
+                               reason: error.explanation, remedy: "Install libcurl4 (apt-get install libcurl4)")
         }
         return try PlanExecutor(transport: transport).execute(plan)
+    }
+
+    // MARK: - cache list / cache clear
+
+    public func cachedCredentials() throws(KeyringFailure) -> [CacheListing] {
+        try SecretServiceStore(timeLimit: 5).list()
+    }
+
+    public func clearCache(profile: String?) throws(KeyringFailure) {
+        try SecretServiceStore(timeLimit: 5).remove(profile: profile)
     }
 }

@@ -6,17 +6,33 @@ struct CredentialsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "credentials",
         abstract: "Print the profile's credentials as the credential_process JSON document (the default command).",
-        discussion: "Example: sts-proc --profile prod")
+        discussion: """
+            Serves the credential from the keyring while it has more than sts_proc_min_ttl \
+            seconds left (default 960), otherwise asks STS and caches the answer.
+
+            Example: sts-proc --profile prod
+            """)
 
     @OptionGroup var options: ProfileOptions
 
+    @Flag(name: .long, help: "Ask STS even if the keyring holds a fresh credential, and cache the new one.")
+    var refresh = false
+
     func run() throws {
-        let service = CredentialService(environment: ProcessEnvironment.current(),
-                                        now: UTCTime(secondsSinceEpoch: ProcessEnvironment.now()))
+        let service = CredentialService.forThisProcess()
         let profile = service.profileName(explicit: options.profile)
         try runReportingErrors { () throws(STSProcError) in
-            let credentials = try service.credentials(profile: profile)
+            let credentials = try service.credentials(profile: profile, refresh: refresh,
+                                                      note: StandardStreams.writeError)
             StandardStreams.writeOutput(CredentialDocument.json(credentials))
         }
+    }
+}
+
+extension CredentialService {
+    /// The service with this process's environment and clock.
+    static func forThisProcess() -> CredentialService {
+        CredentialService(environment: ProcessEnvironment.current(),
+                          now: UTCTime(secondsSinceEpoch: ProcessEnvironment.now()))
     }
 }

@@ -15,7 +15,7 @@ struct STSProcCommand: ParsableCommand {
               sts_proc_source_profile = base
             """,
         version: STSProcVersion.current,
-        subcommands: [CredentialsCommand.self],
+        subcommands: [CredentialsCommand.self, CacheCommand.self],
         defaultSubcommand: CredentialsCommand.self)
 }
 

@@ -24,6 +24,25 @@ public enum SourceCredentials: Sendable, Equatable {
 public struct RoleStep: Sendable, Equatable {
     public var profile: String
     public var parameters: AssumeRoleParameters
+    /// False when the session name is the `sts-proc-<unix time>` default, which must not
+    /// make every run's cache key different.
+    public var hasExplicitSessionName: Bool
+}
+
+/// How the keyring cache treats this plan (`sts_proc_cache`, `sts_proc_min_ttl`).
+public struct CachePolicy: Sendable, Equatable {
+    /// SDKs call credential_process again on every request once less than 900 s are left,
+    /// so a cached credential must have more than that to be worth serving.
+    public static let defaultMinimumTTL = 960
+
+    public var isEnabled: Bool
+    /// Seconds of life a cached credential must still have to be served.
+    public var minimumTTL: Int
+
+    public init(isEnabled: Bool = true, minimumTTL: Int = CachePolicy.defaultMinimumTTL) {
+        self.isEnabled = isEnabled
+        self.minimumTTL = minimumTTL
+    }
 }
 
 /// Everything needed to obtain the credentials of one profile, decided before any request.
@@ -39,4 +58,5 @@ public struct CredentialPlan: Sendable, Equatable {
     public var endpoint: STSEndpoint
     public var caBundlePath: String?
     public var maxAttempts: Int
+    public var cachePolicy: CachePolicy
 }

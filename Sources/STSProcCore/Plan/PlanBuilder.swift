@@ -22,7 +22,7 @@ public struct PlanBuilder {
             let connection = try ConnectionSettingsReader(profile: profile, config: config, environment: environment).read()
             return CredentialPlan(profile: profileName, source: source, roles: roles,
                                   endpoint: connection.endpoint, caBundlePath: connection.caBundlePath,
-                                  maxAttempts: connection.maxAttempts)
+                                  maxAttempts: connection.maxAttempts, cachePolicy: try cachePolicy(of: profile))
         } catch {
             throw error.inProfile(profileName)
         }
@@ -110,10 +110,10 @@ public struct PlanBuilder {
     }
 
     private func roleStep(for profile: Profile, roleARN: String) throws(STSProcError) -> RoleStep {
+        let sessionName = profile.setting("role_session_name")
         var parameters = AssumeRoleParameters(
             roleARN: try SettingParsers.roleARN(roleARN),
-            roleSessionName: try SettingParsers.roleSessionName(
-                profile.setting("role_session_name") ?? "sts-proc-\(now.secondsSinceEpoch)"),
+            roleSessionName: try SettingParsers.roleSessionName(sessionName ?? "sts-proc-\(now.secondsSinceEpoch)"),
             durationSeconds: try profile.setting("duration_seconds").map(SettingParsers.durationSeconds) ?? 3600)
         parameters.externalID = try profile.setting("external_id").map(SettingParsers.externalID)
         parameters.policy = try profile.setting("policy").map(SettingParsers.policy)
@@ -121,7 +121,25 @@ public struct PlanBuilder {
         parameters.tags = try profile.setting("tags").map(SettingParsers.tags) ?? []
         parameters.transitiveTagKeys = profile.setting("transitive_tag_keys").map(SettingParsers.commaList) ?? []
         parameters.sourceIdentity = try profile.setting("source_identity").map(SettingParsers.sourceIdentity)
-        return RoleStep(profile: profile.name, parameters: parameters)
+        return RoleStep(profile: profile.name, parameters: parameters, hasExplicitSessionName: sessionName != nil)
+    }
+
+    /// `sts_proc_cache` and `sts_proc_min_ttl` exist only for sts-proc, so only the prefixed
+    /// names count; they are read from the profile asked for.
+    private func cachePolicy(of profile: Profile) throws(STSProcError) -> CachePolicy {
+        var policy = CachePolicy()
+        switch profile.ownSetting("cache") {
+        case nil, "keyring": policy.isEnabled = true
+        case "none": policy.isEnabled = false
+        case let other?:
+            throw STSProcError(.configuration, failure: "invalid sts_proc_cache",
+                               reason: "'\(other)' is neither keyring nor none",
+                               remedy: "Set sts_proc_cache = keyring (the default) or none")
+        }
+        if let minimumTTL = profile.ownSetting("min_ttl") {
+            policy.minimumTTL = try SettingParsers.positiveInteger(minimumTTL, key: "sts_proc_min_ttl", range: 0...43_200)
+        }
+        return policy
     }
 
     // MARK: - Credential sources

@@ -1,0 +1,46 @@
+internal import CLibSecret
+
+/// Identifies "the same request to STS": a digest of everything that shapes the credential
+/// a plan yields (endpoint, source principal, and every role with all its parameters), so
+/// that editing any of them misses the cache instead of serving a stale identity.
+/// Secrets are not part of it, and it is a one-way digest, so the keyring attribute shows nothing.
+struct CacheKey: Hashable, Sendable {
+    let digest: String
+
+    init(plan: CredentialPlan) {
+        self.init(material: Self.material(of: plan))
+    }
+
+    init(material: String) {
+        let hex = stsproc_sha256_hex(material)!
+        defer { g_free(hex) }
+        digest = String(cString: hex)
+    }
+
+    /// A versioned, unambiguous text form (values are length-prefixed, so no value can
+    /// imitate a separator).
+    static func material(of plan: CredentialPlan) -> String {
+        var fields: [(String, String)] = [
+            ("version", "1"),
+            ("endpoint", plan.endpoint.url),
+            ("signing-region", plan.endpoint.signingRegion),
+        ]
+        switch plan.source {
+        case .staticKeys(let credentials, _): fields.append(("source-static", credentials.accessKeyID))
+        case .environment(let credentials): fields.append(("source-environment", credentials.accessKeyID))
+        }
+        for step in plan.roles {
+            let role = step.parameters
+            fields.append(("role", role.roleARN))
+            fields.append(("session-name", step.hasExplicitSessionName ? role.roleSessionName : ""))
+            fields.append(("duration", String(role.durationSeconds)))
+            fields.append(("external-id", role.externalID ?? ""))
+            fields.append(("policy", role.policy ?? ""))
+            fields.append(("policy-arns", role.policyARNs.joined(separator: ",")))
+            fields.append(("tags", role.tags.map { "\($0.key.utf8.count):\($0.key)=\($0.value)" }.joined(separator: ",")))
+            fields.append(("transitive-tag-keys", role.transitiveTagKeys.joined(separator: ",")))
+            fields.append(("source-identity", role.sourceIdentity ?? ""))
+        }
+        return fields.map { "\($0.0)=\($0.1.utf8.count):\($0.1)" }.joined(separator: "\n")
+    }
+}

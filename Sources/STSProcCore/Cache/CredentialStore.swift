@@ -1,0 +1,35 @@
+/// Where cached credentials live. The real one is the Secret Service; tests use memory.
+protocol CredentialStore {
+    /// The credential stored under `entry` if it expires after `validAfter` (checked on the
+    /// item's attributes before the secret is fetched, saving a round trip for stale items).
+    /// `.corrupt` for an item whose secret cannot be read back.
+    func lookup(_ entry: CacheEntry, validAfter: UTCTime) throws(KeyringFailure) -> CacheLookup
+    /// Stores `credentials` under `entry`, removing whatever was stored there before.
+    func replace(_ entry: CacheEntry, credentials: AWSCredentials, label: String) throws(KeyringFailure)
+    /// Every sts-proc item's public attributes.
+    func list() throws(KeyringFailure) -> [CacheListing]
+    /// Removes every sts-proc item, or only one profile's.
+    func remove(profile: String?) throws(KeyringFailure)
+}
+
+/// The attributes that find one cached credential.
+struct CacheEntry: Sendable, Equatable {
+    var profile: String
+    var key: CacheKey
+    /// Shown in `cache list` and the keyring item's label; not part of the match.
+    var roleARN: String
+}
+
+enum CacheLookup: Sendable, Equatable {
+    case hit(AWSCredentials)
+    /// Nothing stored, or what is stored is too close to expiry.
+    case miss
+    case corrupt
+}
+
+/// What `cache list` shows: never a secret.
+public struct CacheListing: Sendable, Equatable {
+    public var profile: String
+    public var roleARN: String
+    public var expiration: UTCTime?
+}

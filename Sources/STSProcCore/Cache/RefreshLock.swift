@@ -1,0 +1,70 @@
+import Glibc
+
+/// One refresher at a time per cache key (SPEC §5): an exclusive `flock` on a file in a
+/// private per-user folder. The kernel drops the lock when its holder exits, however it
+/// exits (SIGKILL included), so a crash never leaves the others waiting.
+final class RefreshLock {
+    private let descriptor: Int32
+
+    private init(descriptor: Int32) { self.descriptor = descriptor }
+
+    deinit {
+        flock(descriptor, LOCK_UN)
+        close(descriptor)
+    }
+
+    enum Outcome {
+        /// Got the lock; `waited` tells whether another process held it first (and so
+        /// probably just refreshed the cache).
+        case acquired(RefreshLock, waited: Bool)
+        /// Could not lock (unsafe folder, I/O error) or waited `timeLimit` in vain:
+        /// proceed without the lock. The text says why, for the note on stderr.
+        case unavailable(String)
+    }
+
+    /// `$XDG_RUNTIME_DIR/sts-proc` (a private 0700 folder), or `/tmp/sts-proc-<uid>` with
+    /// the same checks when XDG_RUNTIME_DIR is unset.
+    static func folder(environment: [String: String]) -> String {
+        if let runtime = environment["XDG_RUNTIME_DIR"], runtime.hasPrefix("/") {
+            return runtime + "/sts-proc"
+        }
+        return "/tmp/sts-proc-\(geteuid())"
+    }
+
+    static func acquire(name: String, folder: String, timeLimit: Double) -> Outcome {
+        if let problem = ensurePrivateFolder(folder) { return .unavailable(problem) }
+        let path = folder + "/" + name + ".lock"
+        let descriptor = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { return .unavailable("cannot open \(path): \(String(cString: strerror(errno)))") }
+        if flock(descriptor, LOCK_EX | LOCK_NB) == 0 {
+            return .acquired(RefreshLock(descriptor: descriptor), waited: false)
+        }
+        // Poll rather than block: a blocking flock cannot be given a time limit.
+        var waited = 0.0
+        let pause = 0.01
+        while waited < timeLimit {
+            var interval = timespec(tv_sec: 0, tv_nsec: Int(pause * 1e9))
+            nanosleep(&interval, nil)
+            waited += pause
+            if flock(descriptor, LOCK_EX | LOCK_NB) == 0 {
+                return .acquired(RefreshLock(descriptor: descriptor), waited: true)
+            }
+        }
+        close(descriptor)
+        return .unavailable("another sts-proc held the refresh lock for \(Int(timeLimit)) s")
+    }
+
+    /// Creates the folder 0700 if needed and checks it is a real folder owned by this user
+    /// that nobody else can enter: otherwise another user could hold our locks.
+    private static func ensurePrivateFolder(_ folder: String) -> String? {
+        if mkdir(folder, 0o700) != 0 && errno != EEXIST {
+            return "cannot create \(folder): \(String(cString: strerror(errno)))"
+        }
+        var info = stat()
+        guard lstat(folder, &info) == 0 else { return "cannot inspect \(folder): \(String(cString: strerror(errno)))" }
+        guard (info.st_mode & S_IFMT) == S_IFDIR else { return "\(folder) is not a folder" }
+        guard info.st_uid == geteuid() else { return "\(folder) belongs to another user" }
+        guard info.st_mode & 0o077 == 0 else { return "\(folder) is open to other users (mode \(String(info.st_mode & 0o777, radix: 8)))" }
+        return nil
+    }
+}
