@@ -75,6 +75,6 @@ struct CachingCredentialProvider {
     }
 
     static func note(_ plan: CredentialPlan, _ text: String) -> String {
-        "sts-proc: profile \(plan.profile): note: \(text)"
+        "sts-proc: profile \(plan.profile): note: \(text)."
     }
 }

@@ -1,0 +1,212 @@
+import Glibc
+import Testing
+@testable import STSProcCore
+
+/// An in-memory keyring that can also be made to fail.
+private final class MemoryStore: CredentialStore {
+    var items: [String: (entry: CacheEntry, credentials: AWSCredentials?)] = [:]
+    var failure: KeyringFailure?
+    var replaceCount = 0
+
+    func lookup(_ entry: CacheEntry, validAfter: UTCTime) throws(KeyringFailure) -> CacheLookup {
+        if let failure { throw failure }
+        guard let stored = items[entry.key.digest] else { return .miss }
+        guard let credentials = stored.credentials else { return .corrupt }
+        guard let expiration = credentials.expiration, expiration > validAfter else { return .miss }
+        return .hit(credentials)
+    }
+
+    func replace(_ entry: CacheEntry, credentials: AWSCredentials, label: String) throws(KeyringFailure) {
+        if let failure { throw failure }
+        replaceCount += 1
+        items[entry.key.digest] = (entry, credentials)
+    }
+
+    func list() throws(KeyringFailure) -> [CacheListing] { [] }
+    func remove(profile: String?) throws(KeyringFailure) { items = [:] }
+}
+
+@Suite struct CachingCredentialProviderTests {
+    private let now = UTCTime(secondsSinceEpoch: 1_000_000)
+    private let lockFolder: String = {
+        var template = Array("/tmp/sts-proc-unit-XXXXXX".utf8CString)
+        return String(cString: mkdtemp(&template)!)
+    }()
+
+    private func plan(_ extra: String = "") throws -> CredentialPlan {
+        let config = try SharedConfig(
+            configText: "[profile p]\nrole_arn = arn:aws:iam::111122223333:role/R\nsource_profile = base\n" + extra,
+            configPath: "/cfg", credentialsText: "[base]\naws_access_key_id = AKIABASE\naws_secret_access_key = s\n",
+            credentialsPath: "/creds")
+        return try PlanBuilder(config: config, environment: [:], now: now).makePlan(profileName: "p")
+    }
+
+    private func issued(_ name: String, lifetime: Int64) -> AWSCredentials {
+        AWSCredentials(accessKeyID: name, secretAccessKey: "s", sessionToken: "t", expiration: now.adding(seconds: lifetime))
+    }
+
+    /// Runs the provider once, counting fetches and collecting notes.
+    private func run(_ plan: CredentialPlan, store: MemoryStore, fetched: AWSCredentials, refresh: Bool = false,
+                     at time: UTCTime? = nil) throws -> (AWSCredentials, fetches: Int, notes: [String]) {
+        nonisolated(unsafe) var fetches = 0
+        nonisolated(unsafe) var notes: [String] = []
+        let provider = CachingCredentialProvider(
+            store: store, lockFolder: lockFolder, lockTimeLimit: 1, now: time ?? now,
+            note: { notes.append($0) },
+            fetch: { _ throws(STSProcError) in fetches += 1; return fetched })
+        let result = try provider.credentials(for: plan, refresh: refresh)
+        return (result, fetches, notes)
+    }
+
+    @Test func aFreshCredentialIsServedWithoutFetching() throws {
+        let store = MemoryStore()
+        let plan = try plan()
+        let first = try run(plan, store: store, fetched: issued("A", lifetime: 3600))
+        #expect(first.fetches == 1)
+        let second = try run(plan, store: store, fetched: issued("B", lifetime: 3600))
+        #expect(second.fetches == 0)
+        #expect(second.0.accessKeyID == "A")
+        #expect(second.notes.isEmpty)
+    }
+
+    @Test func aCredentialWithinMinimumTTLIsRefreshedAndReplaced() throws {
+        let store = MemoryStore()
+        let plan = try plan()
+        _ = try run(plan, store: store, fetched: issued("A", lifetime: 3600))
+        // 3600 - 2700 = 900 s left: under the default 960.
+        let later = try run(plan, store: store, fetched: issued("B", lifetime: 6300), at: now.adding(seconds: 2700))
+        #expect(later.fetches == 1)
+        #expect(later.0.accessKeyID == "B")
+        #expect(store.replaceCount == 2)
+        // 961 s left is still served.
+        let stillFresh = try run(plan, store: store, fetched: issued("C", lifetime: 3600), at: now.adding(seconds: 6300 - 961))
+        #expect(stillFresh.fetches == 0)
+    }
+
+    @Test func credentialsThatCannotOutliveTheMinimumTTLAreNotStored() throws {
+        let store = MemoryStore()
+        let result = try run(try plan("duration_seconds = 900\n"), store: store, fetched: issued("A", lifetime: 900))
+        #expect(result.fetches == 1)
+        #expect(store.replaceCount == 0)
+    }
+
+    @Test func refreshFetchesEvenWhenFresh() throws {
+        let store = MemoryStore()
+        let plan = try plan()
+        _ = try run(plan, store: store, fetched: issued("A", lifetime: 3600))
+        let refreshed = try run(plan, store: store, fetched: issued("B", lifetime: 3600), refresh: true)
+        #expect(refreshed.fetches == 1)
+        #expect(refreshed.0.accessKeyID == "B")
+        #expect(try run(plan, store: store, fetched: issued("C", lifetime: 3600)).0.accessKeyID == "B")
+    }
+
+    @Test func aCorruptItemIsReplaced() throws {
+        let store = MemoryStore()
+        let plan = try plan()
+        store.items[CacheKey(plan: plan).digest] = (CacheEntry(profile: "p", key: CacheKey(plan: plan), roleARN: "r"), nil)
+        let result = try run(plan, store: store, fetched: issued("A", lifetime: 3600))
+        #expect(result.fetches == 1)
+        #expect(result.notes.isEmpty)
+        #expect(try run(plan, store: store, fetched: issued("B", lifetime: 3600)).fetches == 0)
+    }
+
+    @Test func anUnusableKeyringGivesOneNoteAndTheCredential() throws {
+        let store = MemoryStore()
+        store.failure = .locked
+        let result = try run(try plan(), store: store, fetched: issued("A", lifetime: 3600))
+        #expect(result.0.accessKeyID == "A")
+        #expect(result.fetches == 1)
+        #expect(result.notes == ["sts-proc: profile p: note: the default keyring collection is locked; fetched without the cache."])
+    }
+
+    @Test func cacheNoneAndStaticKeysNeverTouchTheStore() throws {
+        let store = MemoryStore()
+        store.failure = .unavailable("must not be called")
+        let none = try run(try plan("sts_proc_cache = none\n"), store: store, fetched: issued("A", lifetime: 3600))
+        #expect(none.notes.isEmpty)
+        let config = try SharedConfig(configText: "", configPath: "/cfg",
+                                      credentialsText: "[base]\naws_access_key_id = AKIABASE\naws_secret_access_key = s\n",
+                                      credentialsPath: "/creds")
+        let staticPlan = try PlanBuilder(config: config, environment: [:], now: now).makePlan(profileName: "base")
+        #expect(try run(staticPlan, store: store, fetched: issued("A", lifetime: 3600)).notes.isEmpty)
+    }
+
+    @Test func minimumTTLAndCacheModeAreValidated() throws {
+        #expect(try plan("sts_proc_min_ttl = 120\n").cachePolicy.minimumTTL == 120)
+        #expect(try plan().cachePolicy == CachePolicy(isEnabled: true, minimumTTL: 960))
+        #expect(throws: STSProcError.self) { try plan("sts_proc_min_ttl = soon\n") }
+        #expect(throws: STSProcError.self) { try plan("sts_proc_cache = disk\n") }
+    }
+}
+
+@Suite struct RefreshLockTests {
+    private func privateFolder() -> String {
+        var template = Array("/tmp/sts-proc-lock-XXXXXX".utf8CString)
+        return String(cString: mkdtemp(&template)!) + "/locks"
+    }
+
+    @Test func aHeldLockMakesOthersWaitThenGiveUp() {
+        let folder = privateFolder()
+        func holdAndContend() {
+            guard case .acquired(let held, let waited) = RefreshLock.acquire(name: "k", folder: folder, timeLimit: 1) else {
+                Issue.record("first lock not acquired")
+                return
+            }
+            #expect(!waited)
+            guard case .unavailable(let reason) = RefreshLock.acquire(name: "k", folder: folder, timeLimit: 0.05) else {
+                Issue.record("second lock acquired while held")
+                return
+            }
+            #expect(reason.contains("held the refresh lock"))
+            withExtendedLifetime(held) {}
+        }
+        holdAndContend()
+        // Released with its owner.
+        guard case .acquired = RefreshLock.acquire(name: "k", folder: folder, timeLimit: 0.05) else {
+            Issue.record("lock not released")
+            return
+        }
+    }
+
+    @Test func aFolderOthersCanEnterIsRefused() {
+        let folder = privateFolder()
+        mkdir(folder, 0o755)
+        chmod(folder, 0o755)
+        guard case .unavailable(let reason) = RefreshLock.acquire(name: "k", folder: folder, timeLimit: 0.05) else {
+            Issue.record("lock taken in an open folder")
+            return
+        }
+        #expect(reason.contains("open to other users"))
+    }
+
+    @Test func theFolderIsCreatedPrivate() {
+        let folder = privateFolder()
+        guard case .acquired = RefreshLock.acquire(name: "k", folder: folder, timeLimit: 0.05) else {
+            Issue.record("lock not acquired")
+            return
+        }
+        var info = stat()
+        lstat(folder, &info)
+        #expect(info.st_mode & 0o777 == 0o700)
+    }
+}
+
+@Suite struct DeadlineTests {
+    @Test func returnsTheValueOfQuickWork() {
+        #expect(Deadline.run(seconds: 1) { 42 } == 42)
+    }
+
+    @Test func stopsWaitingForSlowWork() {
+        var start = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &start)
+        let value: Int? = Deadline.run(seconds: 0.1) {
+            var pause = timespec(tv_sec: 5, tv_nsec: 0)
+            nanosleep(&pause, nil)
+            return 1
+        }
+        var end = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &end)
+        #expect(value == nil)
+        #expect(end.tv_sec - start.tv_sec < 2)
+    }
+}
