@@ -91,6 +91,9 @@ class MotoPeer:
         """The next `times` requests get this answer instead of reaching moto."""
         self.server.proxy.inject(status, body, times, content_type)
 
+    def hold(self, seconds: float, times: int = 1) -> None:
+        self.server.proxy.hold(seconds, times)
+
     def clear_injections(self) -> None:
         self.server.proxy.clear_injections()
 

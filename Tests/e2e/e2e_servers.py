@@ -249,6 +249,9 @@ class _ProxyHandler(_BaseHandler):
         # Record before forwarding: once the client has its answer, the count is final.
         self._record(body)
         owner: CountingProxy = self.server.owner
+        hold = owner._take_hold()
+        if hold:
+            time.sleep(hold)
         injected = owner._take_injection()
         if injected is not None:
             status, ctype, payload = injected
@@ -287,6 +290,7 @@ class CountingProxy(_ThreadedServer):
         self.upstream_port = upstream_port
         self._inj_lock = threading.Lock()
         self._injections: list[tuple[int, str, bytes]] = []
+        self._holds: list[float] = []
         super().__init__(_ProxyHandler, tls_context)
 
     def inject(self, status: int, body: bytes, times: int = 1,
@@ -297,6 +301,16 @@ class CountingProxy(_ThreadedServer):
     def clear_injections(self) -> None:
         with self._inj_lock:
             self._injections.clear()
+            self._holds.clear()
+
+    def hold(self, seconds: float, times: int = 1) -> None:
+        """The next `times` requests wait `seconds` before being answered (a slow STS)."""
+        with self._inj_lock:
+            self._holds.extend([seconds] * times)
+
+    def _take_hold(self) -> float:
+        with self._inj_lock:
+            return self._holds.pop(0) if self._holds else 0.0
 
     def _take_injection(self):
         with self._inj_lock:

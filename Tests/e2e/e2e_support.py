@@ -180,16 +180,18 @@ class AwsEnv(dict):
 
     def sts_proc_profile(self, name: str, role_arn: str | None, source_profile: str | None,
                          session_name: str | None = "e2e-sess", region: str = "us-east-1",
-                         credential_process: bool = True, **extra) -> None:
+                         credential_process: bool = True, cache: str | None = "none",
+                         **extra) -> None:
         """The usual sts-proc profile: credential_process line + `sts_proc_` settings,
-        `sts_proc_cache = none` (tests of this slice must not depend on a cache)."""
+        `sts_proc_cache = none` unless `cache` says otherwise (None: the default, keyring),
+        so that tests which are not about the cache never depend on it."""
         settings = {}
         if credential_process:
             settings["credential_process"] = self.credential_process_line(name)
         settings["sts_proc_role_arn"] = role_arn
         settings["sts_proc_source_profile"] = source_profile
         settings["sts_proc_role_session_name"] = session_name
-        settings["sts_proc_cache"] = "none"
+        settings["sts_proc_cache"] = cache
         settings["region"] = region
         for k, v in extra.items():
             settings[k if k.startswith("sts_proc_") or k in ("region", "services")

@@ -1,0 +1,62 @@
+"""Driving the private gnome-keyring of scripts/with-testbed.sh from tests: lock and
+unlock the default collection without prompts (TESTBED.md), and read items with
+secret-tool, the way a user would inspect them."""
+
+from __future__ import annotations
+
+import subprocess
+
+from jeepney import DBusAddress, new_method_call
+from jeepney.io.blocking import open_dbus_connection
+
+TESTBED_PASSWORD = b"testbed-password"  # scripts/with-testbed.sh unlocks with this
+COLLECTION = "/org/freedesktop/secrets/collection/login"
+_SERVICE = DBusAddress("/org/freedesktop/secrets", bus_name="org.freedesktop.secrets",
+                       interface="org.freedesktop.Secret.Service")
+_INTERNAL = DBusAddress("/org/freedesktop/secrets", bus_name="org.freedesktop.secrets",
+                        interface="org.gnome.keyring.InternalUnsupportedGuiltRiddenInterface")
+
+
+def lock_default_collection() -> None:
+    with open_dbus_connection(bus="SESSION") as conn:
+        conn.send_and_get_reply(new_method_call(_SERVICE, "Lock", "ao", ([COLLECTION],)))
+
+
+def unlock_default_collection() -> None:
+    with open_dbus_connection(bus="SESSION") as conn:
+        reply = conn.send_and_get_reply(new_method_call(_SERVICE, "OpenSession", "sv", ("plain", ("s", ""))))
+        session = reply.body[1]
+        conn.send_and_get_reply(new_method_call(
+            _INTERNAL, "UnlockWithMasterPassword", "o(oayays)",
+            (COLLECTION, (session, b"", TESTBED_PASSWORD, "text/plain"))))
+
+
+def is_locked() -> bool:
+    address = DBusAddress(COLLECTION, bus_name="org.freedesktop.secrets",
+                          interface="org.freedesktop.DBus.Properties")
+    with open_dbus_connection(bus="SESSION") as conn:
+        reply = conn.send_and_get_reply(new_method_call(
+            address, "Get", "ss", ("org.freedesktop.Secret.Collection", "Locked")))
+        return bool(reply.body[0][1])
+
+
+def secret_tool_items(env: dict) -> list[dict]:
+    """`secret-tool search --all application sts-proc`, parsed into one dict per item
+    (label, secret, attribute.*)."""
+    res = subprocess.run(["secret-tool", "search", "--all", "application", "sts-proc"],
+                         env=env, capture_output=True, text=True, timeout=10, stdin=subprocess.DEVNULL)
+    items: list[dict] = []
+    for line in (res.stdout + res.stderr).splitlines():
+        if line.startswith("["):
+            items.append({})
+        elif " = " in line and items:
+            key, value = line.split(" = ", 1)
+            items[-1][key.strip()] = value
+    return items
+
+
+def secret_tool_store(env: dict, attributes: dict, secret: str, label: str = "corrupt") -> None:
+    argv = ["secret-tool", "store", "--label", label]
+    for key, value in attributes.items():
+        argv += [key, value]
+    subprocess.run(argv, env=env, input=secret, text=True, check=True, timeout=10, capture_output=True)

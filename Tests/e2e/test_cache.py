@@ -1,0 +1,256 @@
+"""End-to-end tests of the keyring cache (SPEC §5) against the private gnome-keyring that
+scripts/with-testbed.sh starts, and moto with signature checking on.
+
+A cache hit must make no STS request (counted at moto's proxy), serve the same
+credential, and every keyring problem must still give the credential, quickly, with one
+note on stderr."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+
+import pytest
+
+import keyring_control
+from e2e_support import (CHAIN_HOP_SESSION, parse_credentials, run_aws, run_sts_proc,
+                         sts_proc_bin)
+from test_assume_role import Counter, assumed_arn
+
+SESSION = CHAIN_HOP_SESSION
+
+
+@pytest.fixture(autouse=True)
+def empty_keyring(aws_env):
+    """Every test starts and ends with no sts-proc items and an unlocked collection."""
+    if keyring_control.is_locked():
+        keyring_control.unlock_default_collection()
+    assert run_sts_proc(["cache", "clear"], aws_env).rc == 0
+    yield
+    if keyring_control.is_locked():
+        keyring_control.unlock_default_collection()
+    run_sts_proc(["cache", "clear"], aws_env)
+
+
+@pytest.fixture
+def env(aws_env, moto_auth):
+    """Profile p: ci-role from base's keys, cached in the keyring (the default)."""
+    aws_env.credentials("base", moto_auth.user)
+    aws_env.sts_proc_profile("p", moto_auth.role_arn, "base", session_name=SESSION, cache=None)
+    return aws_env
+
+
+def test_second_call_is_served_from_the_keyring(env, moto_auth):
+    counter = Counter(moto_auth)
+    first = parse_credentials(run_sts_proc(["--profile", "p"], env))
+    assert counter.delta == 1
+    second_run = run_sts_proc(["--profile", "p"], env)
+    assert parse_credentials(second_run) == first
+    assert second_run.stderr == ""
+    assert counter.delta == 1, "the second call reached STS"
+
+
+def test_aws_cli_calls_through_the_cache(env, moto_auth):
+    counter = Counter(moto_auth)
+    for _ in range(2):
+        res = run_aws(["sts", "get-caller-identity", "--profile", "p", "--output", "json"], env)
+        assert res.rc == 0, res.stderr
+        assert assumed_arn(moto_auth, "ci-role", SESSION) in res.stdout
+    assert counter.delta == 1
+
+
+def test_item_is_visible_to_secret_tool_and_labelled(env, moto_auth):
+    creds = parse_credentials(run_sts_proc(["--profile", "p"], env))
+    items = keyring_control.secret_tool_items(env)
+    assert len(items) == 1, items
+    item = items[0]
+    assert item["attribute.application"] == "sts-proc"
+    assert item["attribute.profile"] == "p"
+    assert item["attribute.role"] == moto_auth.role_arn
+    assert len(item["attribute.key"]) == 64
+    assert item["label"] == f"sts-proc: p → {moto_auth.role_arn}"
+    # No secret in the attributes, which anyone with bus access can list without unlocking.
+    for key, value in item.items():
+        if key.startswith("attribute."):
+            assert creds["SecretAccessKey"] not in value and creds["SessionToken"] not in value
+            assert moto_auth.user.secret_access_key not in value
+
+
+def test_a_credential_that_cannot_outlive_min_ttl_is_never_served_from_cache(aws_env, moto_auth):
+    aws_env.credentials("base", moto_auth.user)
+    aws_env.sts_proc_profile("p", moto_auth.role_arn, "base", session_name=SESSION, cache=None,
+                             duration_seconds="900")
+    counter = Counter(moto_auth)
+    first = parse_credentials(run_sts_proc(["--profile", "p"], aws_env))
+    second = parse_credentials(run_sts_proc(["--profile", "p"], aws_env))
+    assert counter.delta == 2
+    assert first["AccessKeyId"] != second["AccessKeyId"]
+
+
+def test_min_ttl_setting_is_honoured(aws_env, moto_auth):
+    aws_env.credentials("base", moto_auth.user)
+    aws_env.sts_proc_profile("p", moto_auth.role_arn, "base", session_name=SESSION, cache=None,
+                             duration_seconds="900", sts_proc_min_ttl="300")
+    counter = Counter(moto_auth)
+    first = parse_credentials(run_sts_proc(["--profile", "p"], aws_env))
+    assert parse_credentials(run_sts_proc(["--profile", "p"], aws_env)) == first
+    assert counter.delta == 1
+
+
+def test_changed_external_id_or_role_misses(env, moto_auth):
+    counter = Counter(moto_auth)
+    parse_credentials(run_sts_proc(["--profile", "p"], env))
+    env.config_path.write_text("")
+    env.sts_proc_profile("p", moto_auth.extid_role_arn, "base", session_name=SESSION, cache=None,
+                         external_id=moto_auth.external_id)
+    other = parse_credentials(run_sts_proc(["--profile", "p"], env))
+    assert counter.delta == 2
+    assert other["AccessKeyId"] != ""
+    requests = counter.new_requests()
+    assert "ExternalId=" + moto_auth.external_id in requests[-1].body.decode()
+    # Only the external id changes now: still a miss.
+    env.config_path.write_text("")
+    env.sts_proc_profile("p", moto_auth.extid_role_arn, "base", session_name=SESSION, cache=None,
+                         external_id=moto_auth.external_id + "-2")
+    run_sts_proc(["--profile", "p"], env)
+    assert counter.delta == 3
+
+
+def test_refresh_flag_asks_sts_and_replaces_the_item(env, moto_auth):
+    counter = Counter(moto_auth)
+    first = parse_credentials(run_sts_proc(["--profile", "p"], env))
+    refreshed = parse_credentials(run_sts_proc(["--profile", "p", "--refresh"], env))
+    assert counter.delta == 2
+    assert refreshed["AccessKeyId"] != first["AccessKeyId"]
+    assert parse_credentials(run_sts_proc(["--profile", "p"], env)) == refreshed
+    assert counter.delta == 2
+    assert len(keyring_control.secret_tool_items(env)) == 1
+
+
+def test_corrupt_item_is_ignored_and_replaced(env, moto_auth):
+    counter = Counter(moto_auth)
+    parse_credentials(run_sts_proc(["--profile", "p"], env))
+    item = keyring_control.secret_tool_items(env)[0]
+    attributes = {k.split(".", 1)[1]: v for k, v in item.items() if k.startswith("attribute.")}
+    keyring_control.secret_tool_store(env, attributes, "{not a credential")
+    res = run_sts_proc(["--profile", "p"], env)
+    repaired = parse_credentials(res)
+    assert res.stderr == ""
+    assert counter.delta == 2
+    assert parse_credentials(run_sts_proc(["--profile", "p"], env)) == repaired
+    assert counter.delta == 2
+    assert len(keyring_control.secret_tool_items(env)) == 1
+
+
+def test_locked_collection_still_serves_quickly_with_a_note(env, moto_auth):
+    parse_credentials(run_sts_proc(["--profile", "p"], env))
+    keyring_control.lock_default_collection()
+    assert keyring_control.is_locked()
+    counter = Counter(moto_auth)
+    res = run_sts_proc(["--profile", "p"], env)
+    parse_credentials(res)
+    lines = res.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("sts-proc: profile p: note: ") and "locked" in lines[0], res.stderr
+    assert counter.delta == 1, "a locked collection must not be mistaken for a hit"
+    assert res.seconds < 2.0, f"took {res.seconds:.2f}s"
+
+
+def test_no_session_bus_still_serves_with_a_note(env, moto_auth):
+    no_bus = dict(env)
+    no_bus.pop("DBUS_SESSION_BUS_ADDRESS", None)
+    no_bus.pop("DISPLAY", None)
+    res = run_sts_proc(["--profile", "p"], no_bus)
+    parse_credentials(res)
+    lines = res.stderr.splitlines()
+    assert len(lines) == 1 and "note:" in lines[0] and "unavailable" in lines[0], res.stderr
+    assert res.seconds < 2.0
+
+
+def test_fresh_bus_whose_secret_service_is_not_running_yet_still_serves(env, moto_auth, tmp_path):
+    """A new session bus on which org.freedesktop.secrets is only activatable: starting the
+    keyring daemon may take longer than sts-proc waits, and must never fail or stall it."""
+    script = tmp_path / "run.sh"
+    script.write_text(f'exec "{sts_proc_bin()}" --profile p\n')
+    inner = dict(env)
+    inner.pop("DBUS_SESSION_BUS_ADDRESS", None)
+    started = time.monotonic()
+    res = subprocess.run(["dbus-run-session", "--", "sh", str(script)], env=inner, capture_output=True,
+                         text=True, timeout=30, stdin=subprocess.DEVNULL)
+    elapsed = time.monotonic() - started
+    assert res.returncode == 0, res.stderr
+    assert '"Version":1' in res.stdout
+    # The activated daemon shares dbus-run-session's stderr, so look for our line anywhere.
+    assert res.stderr.count("sts-proc: profile p: note: ") <= 1, res.stderr
+    assert res.stderr.count("sts-proc:") == res.stderr.count("sts-proc: profile p: note: "), res.stderr
+    assert elapsed < 5.0
+
+
+def test_64_parallel_cold_invocations_make_one_sts_request(env, moto_auth):
+    counter = Counter(moto_auth)
+    processes = [subprocess.Popen([sts_proc_bin(), "--profile", "p"], env=env, stdin=subprocess.DEVNULL,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for _ in range(64)]
+    outputs = []
+    for process in processes:
+        out, err = process.communicate(timeout=60)
+        assert process.returncode == 0, err
+        assert err == "", err
+        outputs.append(out)
+    assert len(set(outputs)) == 1, "not every caller printed the same credential"
+    assert counter.delta == 1, f"{counter.delta} STS requests for 64 cold callers"
+
+
+def test_killed_lock_holder_does_not_block_the_next_caller(env, moto_auth):
+    counter = Counter(moto_auth)
+    moto_auth.hold(20, times=1)  # the first refresher's request hangs at "STS"
+    holder = subprocess.Popen([sts_proc_bin(), "--profile", "p"], env=env, stdin=subprocess.DEVNULL,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 10
+        while counter.delta < 1 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert counter.delta == 1, "the first caller never reached STS"
+        os.kill(holder.pid, signal.SIGKILL)
+        holder.wait(timeout=5)
+        res = run_sts_proc(["--profile", "p"], env)
+        parse_credentials(res)
+        assert res.seconds < 5.0, f"the next caller waited {res.seconds:.1f}s on a dead holder's lock"
+        assert counter.delta == 2
+    finally:
+        if holder.poll() is None:
+            holder.kill()
+        moto_auth.clear_injections()
+
+
+def test_cache_list_and_clear(env, moto_auth):
+    env.sts_proc_profile("q", moto_auth.role_arn, "base", session_name=SESSION, cache=None,
+                         duration_seconds="1800")
+    p = parse_credentials(run_sts_proc(["--profile", "p"], env))
+    q = parse_credentials(run_sts_proc(["--profile", "q"], env))
+    listing = run_sts_proc(["cache", "list"], env)
+    assert listing.rc == 0, listing.stderr
+    lines = listing.stdout.splitlines()
+    assert [line.split("\t")[0] for line in lines] == ["p", "q"], listing.stdout
+    for line in lines:
+        fields = line.split("\t")
+        assert fields[1] == moto_auth.role_arn
+        assert fields[3].endswith("left")
+    assert "29 min" in lines[1] or "30 min" in lines[1], lines[1]
+    for secret in (p["SecretAccessKey"], p["SessionToken"], q["SecretAccessKey"]):
+        assert secret not in listing.stdout + listing.stderr
+
+    assert run_sts_proc(["cache", "clear", "--profile", "p"], env).rc == 0
+    remaining = run_sts_proc(["cache", "list"], env).stdout.splitlines()
+    assert [line.split("\t")[0] for line in remaining] == ["q"]
+    assert run_sts_proc(["cache", "clear"], env).rc == 0
+    assert run_sts_proc(["cache", "list"], env).stdout == ""
+    assert keyring_control.secret_tool_items(env) == []
+
+
+def test_cache_none_never_touches_the_keyring(aws_env, moto_auth):
+    aws_env.credentials("base", moto_auth.user)
+    aws_env.sts_proc_profile("p", moto_auth.role_arn, "base", session_name=SESSION, cache="none")
+    parse_credentials(run_sts_proc(["--profile", "p"], aws_env))
+    assert keyring_control.secret_tool_items(aws_env) == []
