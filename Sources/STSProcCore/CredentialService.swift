@@ -34,13 +34,13 @@ public struct CredentialService {
         let plan = try plan(profile: profile)
         let provider = CachingCredentialProvider(
             store: SecretServiceStore(), lockFolder: RefreshLock.folder(environment: environment),
-            now: now, note: note, fetch: Self.fetch)
+            now: now, note: note, fetch: { plan throws(STSProcError) in try Self.fetch(plan, now: now) })
         return try provider.credentials(for: plan, refresh: refresh)
     }
 
     /// Runs the plan against STS; the only place libcurl gets loaded.
-    static func fetch(_ plan: CredentialPlan) throws(STSProcError) -> AWSCredentials {
-        if plan.roles.isEmpty { return plan.source.credentials }
+    static func fetch(_ plan: CredentialPlan, now: UTCTime) throws(STSProcError) -> AWSCredentials {
+        if plan.roles.isEmpty, let given = plan.source.givenCredentials { return given }
         let transport: CurlTransport
         do {
             transport = try CurlTransport()
@@ -48,7 +48,7 @@ public struct CredentialService {
             throw STSProcError(.unavailable, profile: plan.profile, failure: "cannot start the HTTP client",
                                reason: error.explanation, remedy: "Install libcurl4 (apt-get install libcurl4)")
         }
-        return try PlanExecutor(transport: transport).execute(plan)
+        return try PlanExecutor(transport: transport, now: now).execute(plan)
     }
 
     // MARK: - cache list / cache clear
@@ -59,5 +59,21 @@ public struct CredentialService {
 
     public func clearCache(profile: String?) throws(KeyringFailure) {
         try SecretServiceStore(timeLimit: 5).remove(profile: profile)
+    }
+}
+
+// MARK: - saml roles
+
+extension CredentialService {
+    /// The role/provider pairs and expiry of an assertion in a file, or on stdin for "-".
+    public func samlAssertion(file path: String) throws(STSProcError) -> SAMLAssertion {
+        let input: SecretInput = path == "-" ? .file("/dev/stdin", setting: "stdin") : .file(path, setting: "--assertion-file")
+        let text: String
+        if path == "-" {
+            text = try StandardInput.read(limit: SecretInputReader.assertionLimit, what: "SAML assertion")
+        } else {
+            text = try SecretInputReader.read(input, what: "SAML assertion", limit: SecretInputReader.assertionLimit)
+        }
+        return try FederatedSignIn.parse(text, from: input)
     }
 }

@@ -15,7 +15,7 @@ struct STSProcCommand: ParsableCommand {
               sts_proc_source_profile = base
             """,
         version: STSProcVersion.current,
-        subcommands: [CredentialsCommand.self, CacheCommand.self],
+        subcommands: [CredentialsCommand.self, CacheCommand.self, SAMLCommand.self],
         defaultSubcommand: CredentialsCommand.self)
 }
 

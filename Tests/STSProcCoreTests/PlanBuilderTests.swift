@@ -69,13 +69,13 @@ import Testing
         #expect(result.roles[0].parameters.durationSeconds == 900)
         #expect(result.roles[0].parameters.roleSessionName == "inner-sess")
         #expect(result.roles[1].parameters.externalID == "outer-ext")
-        #expect(result.source.credentials.accessKeyID == "AKIACONFIG")
+        #expect(result.source.givenCredentials?.accessKeyID == "AKIACONFIG")
     }
 
     @Test func aProfileMayNameItselfAsSourceWhenItHoldsKeys() throws {
         let result = try plan("self", config: "[profile self]\nrole_arn = arn:aws:iam::111122223333:role/R\nsource_profile = self\n",
                               credentials: "[self]\naws_access_key_id = AKIASELF\naws_secret_access_key = s\n")
-        #expect(result.source.credentials.accessKeyID == "AKIASELF")
+        #expect(result.source.givenCredentials?.accessKeyID == "AKIASELF")
         #expect(result.roles.count == 1)
     }
 
@@ -112,7 +112,7 @@ import Testing
     @Test func staticKeysAloneAreServedAsTheyAre() throws {
         let result = try plan("base", config: "", credentials: baseKeys)
         #expect(result.roles.isEmpty)
-        #expect(result.source.credentials.accessKeyID == "AKIABASE")
+        #expect(result.source.givenCredentials?.accessKeyID == "AKIABASE")
     }
 
     @Test func regionAndEndpointSettingsFollowTheSpec() throws {

@@ -28,6 +28,21 @@ struct CacheKey: Hashable, Sendable {
         switch plan.source {
         case .staticKeys(let credentials, _): fields.append(("source-static", credentials.accessKeyID))
         case .environment(let credentials): fields.append(("source-environment", credentials.accessKeyID))
+        case .webIdentity(let source):
+            // Where the token comes from, never the token: it rotates, and it is a secret.
+            fields.append(("source-web-identity", source.token.identity))
+            fields.append(("role", source.roleARN))
+            fields.append(("session-name", source.hasExplicitSessionName ? source.roleSessionName : ""))
+            fields.append(("duration", source.durationSeconds.map(String.init) ?? ""))
+            fields.append(("policy", source.policy ?? ""))
+            fields.append(("policy-arns", source.policyARNs.joined(separator: ",")))
+        case .saml(let source):
+            fields.append(("source-saml", source.assertion.identity))
+            fields.append(("role", source.roleARN ?? ""))
+            fields.append(("principal", source.principalARN ?? ""))
+            fields.append(("duration", source.durationSeconds.map(String.init) ?? ""))
+            fields.append(("policy", source.policy ?? ""))
+            fields.append(("policy-arns", source.policyARNs.joined(separator: ",")))
         }
         for step in plan.roles {
             let role = step.parameters

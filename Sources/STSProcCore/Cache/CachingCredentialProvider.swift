@@ -13,8 +13,9 @@ struct CachingCredentialProvider {
 
     func credentials(for plan: CredentialPlan, refresh: Bool) throws(STSProcError) -> AWSCredentials {
         // Long-term keys gain nothing from a cache, and keeping copies of them is not asked for.
-        guard plan.cachePolicy.isEnabled, let finalRole = plan.roles.last else { return try fetch(plan) }
-        let entry = CacheEntry(profile: plan.profile, key: CacheKey(plan: plan), roleARN: finalRole.parameters.roleARN)
+        guard plan.cachePolicy.isEnabled, plan.obtainsTemporaryCredentials else { return try fetch(plan) }
+        let roleARN = plan.finalRoleARN ?? "the SAML role"
+        let entry = CacheEntry(profile: plan.profile, key: CacheKey(plan: plan), roleARN: roleARN)
         let validAfter = now.adding(seconds: Int64(plan.cachePolicy.minimumTTL))
 
         if !refresh {
@@ -48,7 +49,7 @@ struct CachingCredentialProvider {
         if let expiration = credentials.expiration, expiration > validAfter {
             do {
                 try store.replace(entry, credentials: credentials,
-                                  label: "sts-proc: \(plan.profile) → \(finalRole.parameters.roleARN)")
+                                  label: "sts-proc: \(plan.profile) → \(roleARN)")
             } catch {
                 note(Self.note(plan, "\(error.explanation); the credential was not cached"))
             }

@@ -4,10 +4,25 @@ public enum SourceCredentials: Sendable, Equatable {
     case staticKeys(AWSCredentials, profile: String)
     /// `credential_source = Environment`: the `AWS_ACCESS_KEY_ID` family, read when the plan was made.
     case environment(AWSCredentials)
+    /// AssumeRoleWithWebIdentity with an OIDC token read afresh at every fetch.
+    case webIdentity(WebIdentitySource)
+    /// AssumeRoleWithSAML with an assertion read afresh at every fetch.
+    case saml(SAMLSource)
 
-    var credentials: AWSCredentials {
+    /// The credentials themselves when they need no STS call to obtain.
+    var givenCredentials: AWSCredentials? {
         switch self {
         case .staticKeys(let credentials, _), .environment(let credentials): return credentials
+        case .webIdentity, .saml: return nil
+        }
+    }
+
+    /// The role a federated source assumes, for labels and listings.
+    var roleARN: String? {
+        switch self {
+        case .staticKeys, .environment: return nil
+        case .webIdentity(let source): return source.roleARN
+        case .saml(let source): return source.roleARN
         }
     }
 
@@ -16,8 +31,58 @@ public enum SourceCredentials: Sendable, Equatable {
         switch self {
         case .staticKeys(_, let profile): return "static keys of profile \(profile)"
         case .environment: return "AWS_ACCESS_KEY_ID in the environment"
+        case .webIdentity(let source): return "web identity token (\(source.token.description))"
+        case .saml(let source): return "SAML assertion (\(source.assertion.description))"
         }
     }
+}
+
+/// Where a token or assertion is read from: never stored in the plan itself, since it
+/// must be read fresh (CI and Kubernetes rotate tokens) and must never reach a cache key.
+public enum SecretInput: Sendable, Equatable, CustomStringConvertible {
+    case file(String, setting: String)
+    /// A command line, run without a shell and stopped after `timeLimit` seconds.
+    case process(String, setting: String, timeLimit: Double)
+
+    /// Exactly where it comes from, for the cache key (which is a digest, so a password on
+    /// a command line does not leak through it).
+    var identity: String {
+        switch self {
+        case .file(let path, _): return "file:" + path
+        case .process(let command, _, _): return "process:" + command
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .file(let path, let setting): return "\(setting) \(path)"
+        case .process(let command, let setting, _): return "\(setting) \(ShellWords.split(command)?.first ?? command)"
+        }
+    }
+}
+
+public struct WebIdentitySource: Sendable, Equatable {
+    public var profile: String
+    public var roleARN: String
+    public var roleSessionName: String
+    public var hasExplicitSessionName: Bool
+    public var durationSeconds: Int?
+    public var policy: String?
+    public var policyARNs: [String]
+    public var token: SecretInput
+}
+
+public struct SAMLSource: Sendable, Equatable {
+    public var profile: String
+    /// Optional when the assertion offers exactly one role.
+    public var roleARN: String?
+    /// Optional when the assertion names exactly one provider for the role.
+    public var principalARN: String?
+    /// Unset: the assertion's SessionDuration, if any, else STS's default.
+    public var durationSeconds: Int?
+    public var policy: String?
+    public var policyARNs: [String]
+    public var assertion: SecretInput
 }
 
 /// One AssumeRole in a chain, with the profile whose settings it came from.
@@ -59,4 +124,10 @@ public struct CredentialPlan: Sendable, Equatable {
     public var caBundlePath: String?
     public var maxAttempts: Int
     public var cachePolicy: CachePolicy
+
+    /// The role whose credentials the plan yields, if any.
+    public var finalRoleARN: String? { roles.last?.parameters.roleARN ?? source.roleARN }
+
+    /// Plans that only print given keys make no STS call, so there is nothing to cache.
+    var obtainsTemporaryCredentials: Bool { !roles.isEmpty || source.givenCredentials == nil }
 }

@@ -40,14 +40,10 @@ public struct PlanBuilder {
                            remedy: "Add [profile \(name)] to the config file, or check --profile / AWS_PROFILE / AWS_CONFIG_FILE")
     }
 
-    /// SAML and web identity come first in the flow order; until they are implemented, a
-    /// profile that asks for them must fail clearly rather than silently assume a role.
+    /// A profile that asks for a flow this version lacks must fail clearly rather than
+    /// silently do something else.
     private func rejectFlowsNotYetAvailable(_ profile: Profile) throws(STSProcError) {
-        let pending: [(String, String)] = [
-            ("saml_assertion_file", "SAML"), ("saml_assertion_process", "SAML"),
-            ("web_identity_token_file", "web identity"), ("web_identity_token_process", "web identity"),
-            ("mfa_serial", "MFA"),
-        ]
+        let pending: [(String, String)] = [("mfa_serial", "MFA")]
         for (key, flow) in pending where profile.setting(key) != nil {
             throw STSProcError(.configuration, failure: "\(flow) profiles are not supported by this version",
                                reason: "the profile sets \(key)",
@@ -59,11 +55,21 @@ public struct PlanBuilder {
 
     /// Follows `source_profile` links from the profile down to real credentials, collecting
     /// the roles to assume; returns the roles in the order they must be assumed.
+    ///
+    /// For each profile on the way, the flow order of SPEC §2: SAML settings, else
+    /// web-identity settings (both end the chain: they are its source), else `role_arn`
+    /// (AssumeRole, and on to its source), else static keys.
     private func resolveChain(startingAt top: Profile) throws(STSProcError) -> (SourceCredentials, [RoleStep]) {
         var rolesTopDown: [RoleStep] = []
         var visited: [String] = [top.name]
         var current = top
         while true {
+            if let saml = try samlSource(of: current) {
+                return (.saml(saml), rolesTopDown.reversed())
+            }
+            if let webIdentity = try webIdentitySource(of: current) {
+                return (.webIdentity(webIdentity), rolesTopDown.reversed())
+            }
             guard let roleARN = current.setting("role_arn") else {
                 let source = try staticSource(of: current, isTop: rolesTopDown.isEmpty)
                 return (source, rolesTopDown.reversed())

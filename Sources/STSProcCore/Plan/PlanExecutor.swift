@@ -2,11 +2,24 @@
 /// role in turn with the credentials of the one before.
 struct PlanExecutor {
     let transport: HTTPTransport
+    let now: UTCTime
     var pacing: RetryPacing = JitteredBackoff()
 
     func execute(_ plan: CredentialPlan) throws(STSProcError) -> AWSCredentials {
         let client = STSClient(connection: connection(for: plan), transport: transport, pacing: pacing)
-        var credentials = plan.source.credentials
+        var credentials: AWSCredentials
+        do {
+            switch plan.source {
+            case .staticKeys(let given, _), .environment(let given):
+                credentials = given
+            case .webIdentity(let source):
+                credentials = try FederatedSignIn(client: client, now: now).credentials(for: source)
+            case .saml(let source):
+                credentials = try FederatedSignIn(client: client, now: now).credentials(for: source)
+            }
+        } catch {
+            throw error.inProfile(plan.profile)
+        }
         for step in plan.roles {
             do {
                 credentials = try client.assumeRole(step.parameters, using: credentials).credentials

@@ -60,6 +60,44 @@ final class STSClient {
         return IssuedCredentials(credentials: credentials, assumedRoleARN: arn)
     }
 
+    /// Unsigned: the token is the proof of identity.
+    func assumeRoleWithWebIdentity(_ source: WebIdentitySource, token: String) throws(STSProcError) -> IssuedCredentials {
+        var parameters: [(String, String)] = [
+            ("RoleArn", source.roleARN),
+            ("RoleSessionName", source.roleSessionName),
+            ("WebIdentityToken", token),
+        ]
+        parameters += Self.sessionPolicyParameters(duration: source.durationSeconds, policy: source.policy,
+                                                   policyARNs: source.policyARNs)
+        return try issued(by: "AssumeRoleWithWebIdentity", parameters: parameters)
+    }
+
+    /// Unsigned: the assertion, signed by the IdP, is the proof of identity.
+    func assumeRoleWithSAML(roleARN: String, principalARN: String, assertion: String, durationSeconds: Int?,
+                            policy: String?, policyARNs: [String]) throws(STSProcError) -> IssuedCredentials {
+        var parameters: [(String, String)] = [
+            ("RoleArn", roleARN),
+            ("PrincipalArn", principalARN),
+            ("SAMLAssertion", assertion),
+        ]
+        parameters += Self.sessionPolicyParameters(duration: durationSeconds, policy: policy, policyARNs: policyARNs)
+        return try issued(by: "AssumeRoleWithSAML", parameters: parameters)
+    }
+
+    private func issued(by action: String, parameters: [(String, String)]) throws(STSProcError) -> IssuedCredentials {
+        let reply = try call(action: action, parameters: parameters, signedWith: nil)
+        guard case .credentials(let credentials, let arn) = reply else { throw unexpected(action: action) }
+        return IssuedCredentials(credentials: credentials, assumedRoleARN: arn)
+    }
+
+    private static func sessionPolicyParameters(duration: Int?, policy: String?, policyARNs: [String]) -> [(String, String)] {
+        var parameters: [(String, String)] = []
+        if let duration { parameters.append(("DurationSeconds", String(duration))) }
+        if let policy { parameters.append(("Policy", policy)) }
+        for (index, arn) in policyARNs.enumerated() { parameters.append(("PolicyArns.member.\(index + 1).arn", arn)) }
+        return parameters
+    }
+
     struct CallerIdentity: Equatable {
         var account: String
         var arn: String
@@ -119,6 +157,7 @@ final class STSClient {
         switch reply {
         case .error(let code, let message):
             let retryable = response.status >= 500 || STSErrorExplainer.isThrottling(code)
+                || STSErrorExplainer.isTransientIdentityProviderError(code)
             return .failed(STSErrorExplainer.serviceError(code: code, message: message, status: response.status,
                                                           action: action, connection: connection),
                            retryable: retryable)

@@ -10,6 +10,11 @@ enum STSErrorExplainer {
 
     static func isThrottling(_ code: String) -> Bool { throttlingCodes.contains(code) }
 
+    /// STS could not reach the OIDC provider to check a token; botocore retries this too.
+    static func isTransientIdentityProviderError(_ code: String) -> Bool {
+        code == "IDPCommunicationError" || code == "IDPCommunicationErrorException"
+    }
+
     static func serviceError(code: String, message: String, status: Int, action: String,
                              connection: STSConnectionSettings) -> STSProcError {
         let verb = ["AccessDenied", "AccessDeniedException"].contains(code) ? "denied" : "failed"
@@ -28,9 +33,17 @@ enum STSErrorExplainer {
         case "InvalidClientTokenId", "UnrecognizedClientException":
             return "The source access key ID is unknown or deleted; check aws_access_key_id of the source profile"
         case "ExpiredToken", "ExpiredTokenException", "RequestExpired":
-            return "The source credentials have expired; refresh them and try again"
+            return action.hasPrefix("AssumeRoleWith")
+                ? "The token or assertion has expired; get a new one from the identity provider"
+                : "The source credentials have expired; refresh them and try again"
         case "ValidationError", "MalformedPolicyDocument", "PackedPolicyTooLarge":
             return "Fix the profile setting STS names"
+        case "InvalidIdentityToken", "InvalidIdentityTokenException":
+            return "STS does not accept the token; check the role's trust policy (OIDC provider, audience, subject)"
+        case "IDPRejectedClaim", "IDPRejectedClaimException":
+            return "The identity provider rejected the claim; check the role's trust policy and the IdP configuration"
+        case "IDPCommunicationError", "IDPCommunicationErrorException":
+            return "STS could not reach the identity provider; try again"
         case "RegionDisabledException":
             return "Activate STS in this region (IAM account settings) or set another region"
         default:

@@ -1,0 +1,73 @@
+/// Reading the SAML and web-identity settings of a profile (SPEC §2). Environment variables
+/// fill in what the profile does not set, as the AWS SDKs read them.
+extension PlanBuilder {
+    /// A SAML source when the profile names an assertion file or process.
+    func samlSource(of profile: Profile) throws(STSProcError) -> SAMLSource? {
+        guard let assertion = try secretInput(of: profile, file: "saml_assertion_file",
+                                              process: "saml_assertion_process") else { return nil }
+        return SAMLSource(
+            profile: profile.name,
+            roleARN: try profile.setting("role_arn").map { (value: String) throws(STSProcError) in try SettingParsers.roleARN(value) },
+            principalARN: try profile.setting("principal_arn").map(Self.providerARN),
+            durationSeconds: try profile.setting("duration_seconds").map(SettingParsers.durationSeconds),
+            policy: try profile.setting("policy").map(SettingParsers.policy),
+            policyARNs: try profile.setting("policy_arns").map(SettingParsers.policyARNs) ?? [],
+            assertion: assertion)
+    }
+
+    /// A web-identity source when the profile names a token file or process, or when
+    /// `AWS_WEB_IDENTITY_TOKEN_FILE` is set and the profile has no other source of its own
+    /// (the SDKs' order: a role profile with source_profile or credential_source wins).
+    func webIdentitySource(of profile: Profile) throws(STSProcError) -> WebIdentitySource? {
+        var token = try secretInput(of: profile, file: "web_identity_token_file", process: "web_identity_token_process")
+        if token == nil, let path = environment["AWS_WEB_IDENTITY_TOKEN_FILE"], !path.isEmpty,
+           profile.setting("source_profile") == nil, profile.setting("credential_source") == nil,
+           profile.setting("aws_access_key_id") == nil {
+            token = .file(path, setting: "AWS_WEB_IDENTITY_TOKEN_FILE")
+        }
+        guard let token else { return nil }
+        guard let roleARN = profile.setting("role_arn") ?? environment["AWS_ROLE_ARN"].flatMap({ $0.isEmpty ? nil : $0 }) else {
+            throw STSProcError(.configuration, failure: "no role for the web identity token",
+                               reason: "the profile has a web identity token but neither role_arn nor AWS_ROLE_ARN",
+                               remedy: "Add sts_proc_role_arn to the profile")
+        }
+        let sessionName = profile.setting("role_session_name")
+            ?? environment["AWS_ROLE_SESSION_NAME"].flatMap { $0.isEmpty ? nil : $0 }
+        return WebIdentitySource(
+            profile: profile.name,
+            roleARN: try SettingParsers.roleARN(roleARN),
+            roleSessionName: try SettingParsers.roleSessionName(sessionName ?? "sts-proc-\(now.secondsSinceEpoch)"),
+            hasExplicitSessionName: sessionName != nil,
+            durationSeconds: try profile.setting("duration_seconds").map(SettingParsers.durationSeconds),
+            policy: try profile.setting("policy").map(SettingParsers.policy),
+            policyARNs: try profile.setting("policy_arns").map(SettingParsers.policyARNs) ?? [],
+            token: token)
+    }
+
+    private func secretInput(of profile: Profile, file: String, process: String) throws(STSProcError) -> SecretInput? {
+        switch (profile.setting(file), profile.setting(process)) {
+        case (let path?, nil): return .file(ConfigPath.expandUser(path, environment: environment), setting: file)
+        case (nil, let command?):
+            let timeLimit = try profile.ownSetting("process_timeout").map {
+                (value: String) throws(STSProcError) in
+                try SettingParsers.positiveInteger(value, key: "sts_proc_process_timeout", range: 1...600)
+            } ?? Int(SecretInputReader.defaultProcessTimeLimit)
+            return .process(command, setting: process, timeLimit: Double(timeLimit))
+        case (nil, nil): return nil
+        case (.some, .some):
+            throw STSProcError(.configuration, failure: "conflicting settings in profile \(profile.name)",
+                               reason: "it sets both \(file) and \(process)",
+                               remedy: "Keep only one of them")
+        }
+    }
+
+    private static func providerARN(_ value: String) throws(STSProcError) -> String {
+        let parts = value.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+        guard parts.count == 6, parts[0] == "arn", parts[2] == "iam", parts[5].hasPrefix("saml-provider/") else {
+            throw STSProcError(.configuration, failure: "invalid principal_arn",
+                               reason: "'\(value)' is not a SAML provider ARN",
+                               remedy: "Use the form arn:aws:iam::123456789012:saml-provider/NAME")
+        }
+        return value
+    }
+}

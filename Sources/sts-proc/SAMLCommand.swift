@@ -1,0 +1,40 @@
+import ArgumentParser
+import STSProcCore
+
+struct SAMLCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "saml",
+        abstract: "Look inside a SAML assertion.",
+        subcommands: [Roles.self])
+
+    struct Roles: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the role/provider pairs a base64 SAMLResponse offers, and when it expires.",
+            discussion: """
+                One pair a line: role ARN, provider ARN and expiry, tab-separated.
+
+                Example: sts-proc saml roles --assertion-file ~/samlresponse.log
+                """)
+
+        @Option(name: .long, help: "The file holding the base64 SAMLResponse, or - for stdin.")
+        var assertionFile: String
+
+        func run() throws {
+            let service = CredentialService.forThisProcess()
+            do {
+                let assertion = try service.samlAssertion(file: assertionFile)
+                let expiry = assertion.notOnOrAfter.map {
+                    $0 > service.now ? "expires \($0.iso8601)" : "expired \($0.iso8601)"
+                } ?? "no expiry stated"
+                for pair in assertion.roles {
+                    StandardStreams.writeOutput("\(pair.roleARN)\t\(pair.principalARN)\t\(expiry)")
+                }
+            } catch {
+                var message = error.message
+                if message.hasPrefix("sts-proc: ") { message = "sts-proc: saml roles: " + message.dropFirst("sts-proc: ".count) }
+                StandardStreams.writeError(message)
+                throw ExitCode(error.exitCode)
+            }
+        }
+    }
+}

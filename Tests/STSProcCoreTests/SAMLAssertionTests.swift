@@ -1,0 +1,104 @@
+import FoundationEssentials
+import Testing
+@testable import STSProcCore
+
+@Suite struct SAMLAssertionTests {
+    private static func response(prefix: String = "saml", protocolPrefix: String = "samlp", roleValues: [String],
+                                 duration: String? = "3600", conditionsNotOnOrAfter: String? = nil,
+                                 confirmationNotOnOrAfter: String? = nil) -> String {
+        let p = prefix.isEmpty ? "" : prefix + ":"
+        let declaration = prefix.isEmpty ? "xmlns=\"urn:oasis:names:tc:SAML:2.0:assertion\""
+                                         : "xmlns:\(prefix)=\"urn:oasis:names:tc:SAML:2.0:assertion\""
+        var xml = "<\(protocolPrefix):Response xmlns:\(protocolPrefix)=\"urn:oasis:names:tc:SAML:2.0:protocol\">"
+        xml += "<\(p)Assertion \(declaration)>"
+        if let confirmationNotOnOrAfter {
+            xml += "<\(p)Subject><\(p)SubjectConfirmation><\(p)SubjectConfirmationData NotOnOrAfter=\"\(confirmationNotOnOrAfter)\"/></\(p)SubjectConfirmation></\(p)Subject>"
+        }
+        if let conditionsNotOnOrAfter { xml += "<\(p)Conditions NotOnOrAfter=\"\(conditionsNotOnOrAfter)\"/>" }
+        xml += "<\(p)AttributeStatement><\(p)Attribute Name=\"https://aws.amazon.com/SAML/Attributes/Role\">"
+        for value in roleValues { xml += "<\(p)AttributeValue>\(value)</\(p)AttributeValue>" }
+        xml += "</\(p)Attribute>"
+        if let duration {
+            xml += "<\(p)Attribute Name=\"https://aws.amazon.com/SAML/Attributes/SessionDuration\"><\(p)AttributeValue>\(duration)</\(p)AttributeValue></\(p)Attribute>"
+        }
+        xml += "</\(p)AttributeStatement></\(p)Assertion></\(protocolPrefix):Response>"
+        return Data(xml.utf8).base64EncodedString()
+    }
+
+    private let admin = "arn:aws:iam::111122223333:role/Admin"
+    private let reader = "arn:aws:iam::111122223333:role/Reader"
+    private let idp = "arn:aws:iam::111122223333:saml-provider/Corp"
+
+    @Test func readsTheTestbedSample() throws {
+        let text = String(decoding: try Fixtures.bytes("saml-response.b64"), as: UTF8.self)
+        let assertion = try SAMLAssertion(text: text)
+        #expect(assertion.roles == [.init(roleARN: "arn:aws:iam::123456789012:role/saml-role",
+                                          principalARN: "arn:aws:iam::123456789012:saml-provider/test-idp")])
+        #expect(assertion.sessionDuration == 1800)
+        #expect(assertion.notOnOrAfter == nil)
+    }
+
+    @Test(arguments: [("saml", "samlp"), ("saml2", "saml2p"), ("", "p"), ("a", "b")])
+    func prefixesDoNotMatterNamespacesDo(_ prefix: String, _ protocolPrefix: String) throws {
+        let assertion = try SAMLAssertion(text: Self.response(prefix: prefix, protocolPrefix: protocolPrefix,
+                                                              roleValues: ["\(admin),\(idp)"]))
+        #expect(assertion.roles.map(\.roleARN) == [admin])
+    }
+
+    @Test func rolePairsMayComeInEitherOrder() throws {
+        let assertion = try SAMLAssertion(text: Self.response(roleValues: ["\(admin),\(idp)", "\(idp), \(reader)"]))
+        #expect(assertion.roles == [.init(roleARN: admin, principalARN: idp), .init(roleARN: reader, principalARN: idp)])
+    }
+
+    @Test func theEarliestNotOnOrAfterIsTheExpiry() throws {
+        let assertion = try SAMLAssertion(text: Self.response(roleValues: ["\(admin),\(idp)"],
+                                                              conditionsNotOnOrAfter: "2026-11-22T13:05:07.123Z",
+                                                              confirmationNotOnOrAfter: "2026-11-22T12:00:00Z"))
+        #expect(assertion.notOnOrAfter?.iso8601 == "2026-11-22T12:00:00Z")
+    }
+
+    @Test func toleratesWhatUsersPaste() throws {
+        let clean = Self.response(roleValues: ["\(admin),\(idp)"])
+        var wrapped = ""
+        for (index, character) in clean.enumerated() {
+            wrapped.append(character)
+            if index % 76 == 75 { wrapped += "\r\n" }
+        }
+        let urlEncoded = clean.map { $0 == "+" ? "%2B" : $0 == "=" ? "%3D" : $0 == "/" ? "%2F" : String($0) }.joined()
+        for text in ["  \n" + clean + "\n\n", wrapped, urlEncoded, "SAMLResponse=" + urlEncoded + "&RelayState=x",
+                     String(clean.drop { $0 == "=" }.reversed().drop { $0 == "=" }.reversed())] {
+            let assertion = try SAMLAssertion(text: text)
+            #expect(assertion.roles.count == 1)
+            #expect(assertion.encoded == clean)
+        }
+    }
+
+    @Test func problemsAreNamed() {
+        #expect(throws: SAMLAssertion.Problem.notBase64) { try SAMLAssertion(text: "this is *not* base64!") }
+        #expect(throws: SAMLAssertion.Problem.notBase64) { try SAMLAssertion(text: "   ") }
+        #expect(throws: SAMLAssertion.Problem.notXML) { try SAMLAssertion(text: Data("plain text".utf8).base64EncodedString()) }
+        #expect(throws: SAMLAssertion.Problem.noRoles) { try SAMLAssertion(text: Self.response(roleValues: [])) }
+        // A Role attribute in the wrong namespace is not AWS's.
+        let foreign = "<r xmlns:x=\"urn:example\"><x:Attribute Name=\"https://aws.amazon.com/SAML/Attributes/Role\"><x:AttributeValue>\(admin),\(idp)</x:AttributeValue></x:Attribute></r>"
+        #expect(throws: SAMLAssertion.Problem.noRoles) { try SAMLAssertion(text: Data(foreign.utf8).base64EncodedString()) }
+    }
+
+    @Test func choosingARolePair() throws {
+        let assertion = try SAMLAssertion(text: Self.response(roleValues: ["\(admin),\(idp)", "\(reader),\(idp)"]))
+        #expect(try assertion.choose(roleARN: reader, principalARN: nil).roleARN == reader)
+        #expect(try assertion.choose(roleARN: admin, principalARN: idp).principalARN == idp)
+        do {
+            _ = try assertion.choose(roleARN: "arn:aws:iam::111122223333:role/Other", principalARN: nil)
+            Issue.record("unoffered role accepted")
+        } catch {
+            #expect(error.message.contains(admin))
+            #expect(error.message.contains(reader))
+        }
+        #expect(throws: STSProcError.self) { try assertion.choose(roleARN: nil, principalARN: nil) }
+        #expect(throws: STSProcError.self) {
+            try assertion.choose(roleARN: admin, principalARN: "arn:aws:iam::111122223333:saml-provider/Other")
+        }
+        let single = try SAMLAssertion(text: Self.response(roleValues: ["\(admin),\(idp)"]))
+        #expect(try single.choose(roleARN: nil, principalARN: nil).roleARN == admin)
+    }
+}
