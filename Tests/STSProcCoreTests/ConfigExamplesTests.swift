@@ -33,14 +33,17 @@ import Testing
         let config = try SharedConfig(configText: text, configPath: name,
                                       credentialsText: "[base]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = example\n",
                                       credentialsPath: "credentials")
-        let environment = ["AWS_ACCESS_KEY_ID": "AKIAEXAMPLE", "AWS_SECRET_ACCESS_KEY": "example"]
+        // What a CI job or an EKS pod would have in its environment.
+        let environment = ["AWS_ACCESS_KEY_ID": "AKIAEXAMPLE", "AWS_SECRET_ACCESS_KEY": "example",
+                           "AWS_WEB_IDENTITY_TOKEN_FILE": "/var/run/token",
+                           "AWS_ROLE_ARN": "arn:aws:iam::111122223333:role/PodRole"]
         var planned = 0
         for (profileName, values) in config.profiles {
             guard case .text(let command)? = values["credential_process"] else { continue }
             let target = command.split(separator: " ").last.map(String.init) ?? profileName
             let plan = try PlanBuilder(config: config, environment: environment, now: UTCTime(secondsSinceEpoch: 0))
                 .makePlan(profileName: target)
-            #expect(!plan.roles.isEmpty, "\(name): \(profileName)")
+            #expect(plan.obtainsTemporaryCredentials, "\(name): \(profileName)")
             planned += 1
         }
         #expect(planned > 0, "\(name) has no profile that calls sts-proc")
