@@ -32,15 +32,18 @@ public struct CredentialService {
     public func credentials(profile: String, refresh: Bool = false,
                             note: @escaping (String) -> Void) throws(STSProcError) -> AWSCredentials {
         let plan = try plan(profile: profile)
-        let provider = CachingCredentialProvider(
-            store: SecretServiceStore(), lockFolder: RefreshLock.folder(environment: environment),
-            now: now, note: note, fetch: { plan throws(STSProcError) in try Self.fetch(plan, now: now) })
+        let cache = KeyringCache(store: SecretServiceStore(), lockFolder: RefreshLock.folder(environment: environment),
+                                 note: note)
+        let now = self.now
+        let provider = CachingCredentialProvider(cache: cache, now: now, fetch: { plan throws(STSProcError) in
+            try Self.fetch(plan, now: now, mfaSessions: KeyringMFASessions(cache: cache, now: now))
+        })
         return try provider.credentials(for: plan, refresh: refresh)
     }
 
     /// Runs the plan against STS; the only place libcurl gets loaded.
-    static func fetch(_ plan: CredentialPlan, now: UTCTime) throws(STSProcError) -> AWSCredentials {
-        if plan.roles.isEmpty, let given = plan.source.givenCredentials { return given }
+    static func fetch(_ plan: CredentialPlan, now: UTCTime, mfaSessions: MFASessionProvider) throws(STSProcError) -> AWSCredentials {
+        if plan.roles.isEmpty, plan.mfa == nil, let given = plan.source.givenCredentials { return given }
         let transport: CurlTransport
         do {
             transport = try CurlTransport()
@@ -48,7 +51,7 @@ public struct CredentialService {
             throw STSProcError(.unavailable, profile: plan.profile, failure: "cannot start the HTTP client",
                                reason: error.explanation, remedy: "Install libcurl4 (apt-get install libcurl4)")
         }
-        return try PlanExecutor(transport: transport, now: now).execute(plan)
+        return try PlanExecutor(transport: transport, now: now, mfaSessions: mfaSessions).execute(plan)
     }
 
     // MARK: - cache list / cache clear

@@ -51,8 +51,8 @@ private final class MemoryStore: CredentialStore {
         nonisolated(unsafe) var fetches = 0
         nonisolated(unsafe) var notes: [String] = []
         let provider = CachingCredentialProvider(
-            store: store, lockFolder: lockFolder, lockTimeLimit: 1, now: time ?? now,
-            note: { notes.append($0) },
+            cache: KeyringCache(store: store, lockFolder: lockFolder, lockTimeLimit: 1, note: { notes.append($0) }),
+            now: time ?? now,
             fetch: { _ throws(STSProcError) in fetches += 1; return fetched })
         let result = try provider.credentials(for: plan, refresh: refresh)
         return (result, fetches, notes)

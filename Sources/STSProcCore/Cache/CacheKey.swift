@@ -28,6 +28,8 @@ struct CacheKey: Hashable, Sendable {
         switch plan.source {
         case .staticKeys(let credentials, _): fields.append(("source-static", credentials.accessKeyID))
         case .environment(let credentials): fields.append(("source-environment", credentials.accessKeyID))
+        case .instanceMetadata(let endpoint): fields.append(("source-instance-metadata", endpoint.baseURL))
+        case .container(let endpoint): fields.append(("source-container", endpoint.url))
         case .webIdentity(let source):
             // Where the token comes from, never the token: it rotates, and it is a secret.
             fields.append(("source-web-identity", source.token.identity))
@@ -43,6 +45,9 @@ struct CacheKey: Hashable, Sendable {
             fields.append(("duration", source.durationSeconds.map(String.init) ?? ""))
             fields.append(("policy", source.policy ?? ""))
             fields.append(("policy-arns", source.policyARNs.joined(separator: ",")))
+        }
+        if let mfa = plan.mfa {
+            fields.append(("mfa-serial", mfa.serialNumber))
         }
         for step in plan.roles {
             let role = step.parameters

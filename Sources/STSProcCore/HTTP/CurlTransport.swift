@@ -53,9 +53,15 @@ final class CurlTransport: HTTPTransport {
             // Only HTTP(S): an endpoint_url of file:// or similar must not be followed.
             set(stsproc_curl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https"))
             set(stsproc_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1))
-            set(stsproc_curl_setopt_long(handle, CURLOPT_POST, 1))
-            set(stsproc_curl_setopt_long(handle, CURLOPT_POSTFIELDSIZE, request.body.utf8.count))
-            set(stsproc_curl_setopt_string(handle, CURLOPT_COPYPOSTFIELDS, request.body))
+            switch request.method {
+            case .get:
+                set(stsproc_curl_setopt_long(handle, CURLOPT_HTTPGET, 1))
+            case .put, .post:
+                set(stsproc_curl_setopt_long(handle, CURLOPT_POST, 1))
+                set(stsproc_curl_setopt_long(handle, CURLOPT_POSTFIELDSIZE, request.body.utf8.count))
+                set(stsproc_curl_setopt_string(handle, CURLOPT_COPYPOSTFIELDS, request.body))
+                if request.method == .put { set(stsproc_curl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, "PUT")) }
+            }
             set(stsproc_curl_setopt_pointer(handle, CURLOPT_HTTPHEADER, UnsafeMutableRawPointer(headerList)))
             set(stsproc_curl_setopt_string(handle, CURLOPT_USERAGENT, "sts-proc/\(STSProcVersion.current)"))
             set(stsproc_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, request.connectTimeoutMilliseconds))

@@ -4,7 +4,15 @@ protocol HTTPTransport {
     func send(_ request: HTTPRequest) throws(TransportFailure) -> HTTPResponse
 }
 
+enum HTTPMethod: Equatable {
+    case get
+    /// An empty PUT, as IMDSv2's token request is.
+    case put
+    case post
+}
+
 struct HTTPRequest {
+    var method: HTTPMethod = .post
     var url: String
     var body: String
     var headers: [String]

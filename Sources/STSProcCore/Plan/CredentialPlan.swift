@@ -4,6 +4,10 @@ public enum SourceCredentials: Sendable, Equatable {
     case staticKeys(AWSCredentials, profile: String)
     /// `credential_source = Environment`: the `AWS_ACCESS_KEY_ID` family, read when the plan was made.
     case environment(AWSCredentials)
+    /// `credential_source = Ec2InstanceMetadata`: the instance profile's credentials.
+    case instanceMetadata(InstanceMetadataEndpoint)
+    /// `credential_source = EcsContainer`: the task or pod role's credentials.
+    case container(ContainerEndpoint)
     /// AssumeRoleWithWebIdentity with an OIDC token read afresh at every fetch.
     case webIdentity(WebIdentitySource)
     /// AssumeRoleWithSAML with an assertion read afresh at every fetch.
@@ -13,14 +17,14 @@ public enum SourceCredentials: Sendable, Equatable {
     var givenCredentials: AWSCredentials? {
         switch self {
         case .staticKeys(let credentials, _), .environment(let credentials): return credentials
-        case .webIdentity, .saml: return nil
+        case .instanceMetadata, .container, .webIdentity, .saml: return nil
         }
     }
 
     /// The role a federated source assumes, for labels and listings.
     var roleARN: String? {
         switch self {
-        case .staticKeys, .environment: return nil
+        case .staticKeys, .environment, .instanceMetadata, .container: return nil
         case .webIdentity(let source): return source.roleARN
         case .saml(let source): return source.roleARN
         }
@@ -31,6 +35,8 @@ public enum SourceCredentials: Sendable, Equatable {
         switch self {
         case .staticKeys(_, let profile): return "static keys of profile \(profile)"
         case .environment: return "AWS_ACCESS_KEY_ID in the environment"
+        case .instanceMetadata(let endpoint): return "EC2 instance metadata at \(endpoint.baseURL)"
+        case .container(let endpoint): return "container credentials at \(endpoint.url)"
         case .webIdentity(let source): return "web identity token (\(source.token.description))"
         case .saml(let source): return "SAML assertion (\(source.assertion.description))"
         }
@@ -124,10 +130,34 @@ public struct CredentialPlan: Sendable, Equatable {
     public var caBundlePath: String?
     public var maxAttempts: Int
     public var cachePolicy: CachePolicy
+    /// With `mfa_serial`: the source keys are first exchanged for an MFA session.
+    public var mfa: MFASettings?
 
     /// The role whose credentials the plan yields, if any.
     public var finalRoleARN: String? { roles.last?.parameters.roleARN ?? source.roleARN }
 
     /// Plans that only print given keys make no STS call, so there is nothing to cache.
-    var obtainsTemporaryCredentials: Bool { !roles.isEmpty || source.givenCredentials == nil }
+    var obtainsTemporaryCredentials: Bool { !roles.isEmpty || mfa != nil || source.givenCredentials == nil }
+}
+
+/// `mfa_serial` and how its codes are obtained (SPEC §2).
+public struct MFASettings: Sendable, Equatable {
+    /// The profile that sets `mfa_serial`.
+    public var profile: String
+    public var serialNumber: String
+    /// GetSessionToken's DurationSeconds (`sts_proc_mfa_session_seconds`).
+    public var sessionSeconds: Int
+    public var codeSource: MFACodeSource
+
+    /// GetSessionToken's range for IAM users; a day and a half at most.
+    static let sessionRange = 900...129_600
+    /// Twelve hours (STS's own default): one code per working day.
+    static let defaultSessionSeconds = 43_200
+}
+
+public enum MFACodeSource: Sendable, Equatable {
+    /// `mfa_process`: a command that prints the code.
+    case process(String, timeLimit: Double)
+    /// A prompt on the controlling terminal (`/dev/tty`), which the SDK does not capture.
+    case terminal
 }

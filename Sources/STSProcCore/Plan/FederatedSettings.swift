@@ -48,11 +48,7 @@ extension PlanBuilder {
         switch (profile.setting(file), profile.setting(process)) {
         case (let path?, nil): return .file(ConfigPath.expandUser(path, environment: environment), setting: file)
         case (nil, let command?):
-            let timeLimit = try profile.ownSetting("process_timeout").map {
-                (value: String) throws(STSProcError) in
-                try SettingParsers.positiveInteger(value, key: "sts_proc_process_timeout", range: 1...600)
-            } ?? Int(SecretInputReader.defaultProcessTimeLimit)
-            return .process(command, setting: process, timeLimit: Double(timeLimit))
+            return .process(command, setting: process, timeLimit: try processTimeLimit(of: profile))
         case (nil, nil): return nil
         case (.some, .some):
             throw STSProcError(.configuration, failure: "conflicting settings in profile \(profile.name)",

@@ -17,12 +17,14 @@ public struct PlanBuilder {
     public func makePlan(profileName: String) throws(STSProcError) -> CredentialPlan {
         do {
             let profile = try requireProfile(profileName)
-            try rejectFlowsNotYetAvailable(profile)
-            let (source, roles) = try resolveChain(startingAt: profile)
+            let (source, roles, mfaProfile) = try resolveChain(startingAt: profile)
             let connection = try ConnectionSettingsReader(profile: profile, config: config, environment: environment).read()
             return CredentialPlan(profile: profileName, source: source, roles: roles,
                                   endpoint: connection.endpoint, caBundlePath: connection.caBundlePath,
-                                  maxAttempts: connection.maxAttempts, cachePolicy: try cachePolicy(of: profile))
+                                  maxAttempts: connection.maxAttempts, cachePolicy: try cachePolicy(of: profile),
+                                  mfa: try mfaProfile.map { (mfaProfile: Profile) throws(STSProcError) in
+                                      try mfaSettings(of: mfaProfile, top: profile, source: source)
+                                  })
         } catch {
             throw error.inProfile(profileName)
         }
@@ -40,17 +42,6 @@ public struct PlanBuilder {
                            remedy: "Add [profile \(name)] to the config file, or check --profile / AWS_PROFILE / AWS_CONFIG_FILE")
     }
 
-    /// A profile that asks for a flow this version lacks must fail clearly rather than
-    /// silently do something else.
-    private func rejectFlowsNotYetAvailable(_ profile: Profile) throws(STSProcError) {
-        let pending: [(String, String)] = [("mfa_serial", "MFA")]
-        for (key, flow) in pending where profile.setting(key) != nil {
-            throw STSProcError(.configuration, failure: "\(flow) profiles are not supported by this version",
-                               reason: "the profile sets \(key)",
-                               remedy: "Upgrade sts-proc, or remove \(key) from the profile")
-        }
-    }
-
     // MARK: - The source_profile chain
 
     /// Follows `source_profile` links from the profile down to real credentials, collecting
@@ -59,20 +50,25 @@ public struct PlanBuilder {
     /// For each profile on the way, the flow order of SPEC §2: SAML settings, else
     /// web-identity settings (both end the chain: they are its source), else `role_arn`
     /// (AssumeRole, and on to its source), else static keys.
-    private func resolveChain(startingAt top: Profile) throws(STSProcError) -> (SourceCredentials, [RoleStep]) {
+    ///
+    /// Also returns the first profile on the way that sets `mfa_serial`, whose MFA session
+    /// replaces the source keys.
+    private func resolveChain(startingAt top: Profile) throws(STSProcError) -> (SourceCredentials, [RoleStep], Profile?) {
         var rolesTopDown: [RoleStep] = []
         var visited: [String] = [top.name]
         var current = top
+        var mfaProfile: Profile?
         while true {
+            if mfaProfile == nil, current.setting("mfa_serial") != nil { mfaProfile = current }
             if let saml = try samlSource(of: current) {
-                return (.saml(saml), rolesTopDown.reversed())
+                return (.saml(saml), rolesTopDown.reversed(), mfaProfile)
             }
             if let webIdentity = try webIdentitySource(of: current) {
-                return (.webIdentity(webIdentity), rolesTopDown.reversed())
+                return (.webIdentity(webIdentity), rolesTopDown.reversed(), mfaProfile)
             }
             guard let roleARN = current.setting("role_arn") else {
                 let source = try staticSource(of: current, isTop: rolesTopDown.isEmpty)
-                return (source, rolesTopDown.reversed())
+                return (source, rolesTopDown.reversed(), mfaProfile)
             }
             rolesTopDown.append(try roleStep(for: current, roleARN: roleARN))
             guard rolesTopDown.count <= Self.maximumChainLength else {
@@ -92,11 +88,11 @@ public struct PlanBuilder {
                                    reason: "role_arn needs source_profile or credential_source",
                                    remedy: "Add source_profile = <profile with keys> or credential_source = Environment")
             case (nil, let credentialSource?):
-                return (try environmentSource(credentialSource, profile: current), rolesTopDown.reversed())
+                return (try environmentSource(credentialSource, profile: current), rolesTopDown.reversed(), mfaProfile)
             case (let sourceName?, nil):
                 // botocore lets a profile name itself as source when it also holds keys.
                 if sourceName == current.name, hasStaticKeys(current) {
-                    return (try staticSource(of: current, isTop: false), rolesTopDown.reversed())
+                    return (try staticSource(of: current, isTop: false), rolesTopDown.reversed(), mfaProfile)
                 }
                 if let start = visited.firstIndex(of: sourceName) {
                     let loop = visited[start...] + [sourceName]
@@ -148,6 +144,46 @@ public struct PlanBuilder {
         return policy
     }
 
+    // MARK: - MFA
+
+    /// The MFA session is a GetSessionToken with the chain's long-term keys, so they must
+    /// be long-term: temporary credentials cannot call GetSessionToken.
+    private func mfaSettings(of profile: Profile, top: Profile, source: SourceCredentials) throws(STSProcError) -> MFASettings {
+        let serial = profile.setting("mfa_serial") ?? ""
+        guard serial.count >= 9, serial.count <= 256,
+              serial.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+=/:,.@_-".contains($0)) }) else {
+            throw STSProcError(.configuration, failure: "invalid mfa_serial",
+                               reason: "'\(serial)' is neither an MFA device ARN nor a hardware serial number",
+                               remedy: "Use the device's ARN, e.g. arn:aws:iam::123456789012:mfa/alice")
+        }
+        switch source {
+        case .staticKeys(let credentials, _) where !credentials.isTemporary: break
+        case .environment(let credentials) where !credentials.isTemporary: break
+        default:
+            throw STSProcError(.configuration, failure: "mfa_serial needs long-term keys",
+                               reason: "the chain of profile \(top.name) starts from \(source.origin), which cannot call GetSessionToken",
+                               remedy: "Start the chain from a profile with an IAM user's access keys, or remove mfa_serial")
+        }
+        let sessionSeconds = try top.ownSetting("mfa_session_seconds").map { (value: String) throws(STSProcError) in
+            try SettingParsers.positiveInteger(value, key: "sts_proc_mfa_session_seconds", range: MFASettings.sessionRange)
+        } ?? MFASettings.defaultSessionSeconds
+        let codeSource: MFACodeSource
+        if let command = profile.setting("mfa_process") ?? top.setting("mfa_process") {
+            codeSource = .process(command, timeLimit: try processTimeLimit(of: top))
+        } else {
+            codeSource = .terminal
+        }
+        return MFASettings(profile: profile.name, serialNumber: serial, sessionSeconds: sessionSeconds, codeSource: codeSource)
+    }
+
+    /// `sts_proc_process_timeout`: how long any `*_process` command of the profile may run.
+    func processTimeLimit(of profile: Profile) throws(STSProcError) -> Double {
+        let seconds = try profile.ownSetting("process_timeout").map { (value: String) throws(STSProcError) in
+            try SettingParsers.positiveInteger(value, key: "sts_proc_process_timeout", range: 1...600)
+        } ?? Int(SecretInputReader.defaultProcessTimeLimit)
+        return Double(seconds)
+    }
+
     // MARK: - Credential sources
 
     private func hasStaticKeys(_ profile: Profile) -> Bool {
@@ -191,10 +227,15 @@ public struct PlanBuilder {
             }
             let token = environment["AWS_SESSION_TOKEN"].flatMap(nonEmpty) ?? environment["AWS_SECURITY_TOKEN"].flatMap(nonEmpty)
             return .environment(AWSCredentials(accessKeyID: keyID, secretAccessKey: secret, sessionToken: token))
-        case "Ec2InstanceMetadata", "EcsContainer":
-            throw STSProcError(.configuration, failure: "credential_source \(name) is not supported by this version",
-                               reason: "profile \(profile.name) sets credential_source = \(name)",
-                               remedy: "Upgrade sts-proc, or use source_profile or credential_source = Environment")
+        case "Ec2InstanceMetadata":
+            return .instanceMetadata(try instanceMetadataEndpoint(profile: profile))
+        case "EcsContainer":
+            guard let endpoint = try ContainerEndpoint.fromEnvironment(environment) else {
+                throw STSProcError(.configuration, failure: "no container credentials endpoint",
+                                   reason: "credential_source = EcsContainer but neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor AWS_CONTAINER_CREDENTIALS_FULL_URI is set",
+                                   remedy: "Run inside an ECS task or EKS pod with a role, or use another credential_source")
+            }
+            return .container(endpoint)
         default:
             throw STSProcError(.configuration, failure: "invalid credential_source",
                                reason: "'\(name)' in profile \(profile.name) is not Environment, Ec2InstanceMetadata or EcsContainer",
@@ -203,4 +244,29 @@ public struct PlanBuilder {
     }
 
     private func nonEmpty(_ value: String) -> String? { value.isEmpty ? nil : value }
+
+    /// The instance metadata settings, each from the environment or the profile as botocore reads them.
+    private func instanceMetadataEndpoint(profile: Profile) throws(STSProcError) -> InstanceMetadataEndpoint {
+        func value(_ variable: String, _ key: String) -> String? {
+            environment[variable].flatMap(nonEmpty) ?? profile.setting(key)
+        }
+        if SettingParsers.boolean(value("AWS_EC2_METADATA_DISABLED", "ec2_metadata_disabled")) {
+            throw STSProcError(.configuration, failure: "EC2 instance metadata is disabled",
+                               reason: "credential_source = Ec2InstanceMetadata but AWS_EC2_METADATA_DISABLED is true",
+                               remedy: "Unset AWS_EC2_METADATA_DISABLED, or use another credential_source")
+        }
+        let mode = value("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "ec2_metadata_service_endpoint_mode")
+        var baseURL = value("AWS_EC2_METADATA_SERVICE_ENDPOINT", "ec2_metadata_service_endpoint")
+            ?? (mode?.lowercased() == "ipv6" ? "http://[fd00:ec2::254]" : "http://169.254.169.254")
+        while baseURL.hasSuffix("/") { baseURL.removeLast() }
+        let timeout = try value("AWS_METADATA_SERVICE_TIMEOUT", "metadata_service_timeout").map {
+            (text: String) throws(STSProcError) in
+            try SettingParsers.positiveInteger(text, key: "metadata_service_timeout", range: 1...60)
+        } ?? 1
+        let attempts = try value("AWS_METADATA_SERVICE_NUM_ATTEMPTS", "metadata_service_num_attempts").map {
+            (text: String) throws(STSProcError) in
+            try SettingParsers.positiveInteger(text, key: "metadata_service_num_attempts", range: 1...10)
+        } ?? 1
+        return InstanceMetadataEndpoint(baseURL: baseURL, timeoutSeconds: timeout, attempts: attempts)
+    }
 }

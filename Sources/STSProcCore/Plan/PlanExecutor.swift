@@ -3,6 +3,7 @@
 struct PlanExecutor {
     let transport: HTTPTransport
     let now: UTCTime
+    var mfaSessions: MFASessionProvider = UncachedMFASessions()
     var pacing: RetryPacing = JitteredBackoff()
 
     func execute(_ plan: CredentialPlan) throws(STSProcError) -> AWSCredentials {
@@ -12,10 +13,17 @@ struct PlanExecutor {
             switch plan.source {
             case .staticKeys(let given, _), .environment(let given):
                 credentials = given
+            case .instanceMetadata(let endpoint):
+                credentials = try InstanceMetadataClient(endpoint: endpoint, transport: transport).credentials()
+            case .container(let endpoint):
+                credentials = try ContainerCredentialsClient(endpoint: endpoint, transport: transport).credentials()
             case .webIdentity(let source):
                 credentials = try FederatedSignIn(client: client, now: now).credentials(for: source)
             case .saml(let source):
                 credentials = try FederatedSignIn(client: client, now: now).credentials(for: source)
+            }
+            if let mfa = plan.mfa {
+                credentials = try mfaSessions.session(for: mfa, longTerm: credentials, plan: plan, client: client)
             }
         } catch {
             throw error.inProfile(plan.profile)

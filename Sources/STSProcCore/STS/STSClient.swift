@@ -60,6 +60,17 @@ final class STSClient {
         return IssuedCredentials(credentials: credentials, assumedRoleARN: arn)
     }
 
+    /// Signed with long-term keys; the MFA code makes the session count as MFA-authenticated.
+    func getSessionToken(serialNumber: String, code: String, durationSeconds: Int,
+                         using longTerm: AWSCredentials) throws(STSProcError) -> AWSCredentials {
+        let reply = try call(action: "GetSessionToken",
+                             parameters: [("DurationSeconds", String(durationSeconds)), ("SerialNumber", serialNumber),
+                                          ("TokenCode", code)],
+                             signedWith: longTerm)
+        guard case .credentials(let credentials, _) = reply else { throw unexpected(action: "GetSessionToken") }
+        return credentials
+    }
+
     /// Unsigned: the token is the proof of identity.
     func assumeRoleWithWebIdentity(_ source: WebIdentitySource, token: String) throws(STSProcError) -> IssuedCredentials {
         var parameters: [(String, String)] = [

@@ -26,6 +26,8 @@ enum STSErrorExplainer {
 
     private static func remedy(forCode code: String, action: String) -> String {
         switch code {
+        case "AccessDenied" where action == "GetSessionToken":
+            return "STS did not accept the MFA code or device: check mfa_serial and use the next code; nothing was cached"
         case "AccessDenied", "AccessDeniedException":
             return "Check that the role's trust policy allows the source identity and that the source may call sts:\(action)"
         case "SignatureDoesNotMatch":

@@ -1,0 +1,69 @@
+/// The one sequence every cached credential goes through (SPEC §5): serve a fresh item;
+/// otherwise take the entry's refresh lock, look again (another process may just have
+/// refreshed), fetch, and store what can be served later. Keyring and lock problems become
+/// one note each and never fail the fetch.
+struct KeyringCache {
+    let store: CredentialStore
+    let lockFolder: String
+    /// Longer than a healthy refresh takes, shorter than anyone would wait for a shell prompt.
+    var lockTimeLimit = 30.0
+    let note: (String) -> Void
+
+    func credentials(for entry: CacheEntry, validAfter: UTCTime, refresh: Bool, label: String, notePrefix: String,
+                     fetch: () throws(STSProcError) -> AWSCredentials) throws(STSProcError) -> AWSCredentials {
+        if !refresh {
+            switch lookup(entry, validAfter: validAfter, notePrefix: notePrefix) {
+            case .hit(let credentials): return credentials
+            case .keyringUnusable: return try fetch()
+            case .miss: break
+            }
+        }
+
+        var heldLock: RefreshLock?
+        switch RefreshLock.acquire(name: entry.key.digest, folder: lockFolder, timeLimit: lockTimeLimit) {
+        case .acquired(let lock, let waited):
+            heldLock = lock
+            // A plain run re-reads even when it did not wait: the holder may have finished
+            // between its first look and taking the lock.
+            if !refresh || waited {
+                switch lookup(entry, validAfter: validAfter, notePrefix: notePrefix) {
+                case .hit(let credentials): return credentials
+                case .keyringUnusable: return try fetch()
+                case .miss: break
+                }
+            }
+        case .unavailable(let reason):
+            note("\(notePrefix)\(reason); refreshing without the lock.")
+        }
+        defer { withExtendedLifetime(heldLock) {} }
+
+        let credentials = try fetch()
+        // A credential that cannot outlive `validAfter` would never be served again.
+        if let expiration = credentials.expiration, expiration > validAfter {
+            do {
+                try store.replace(entry, credentials: credentials, label: label)
+            } catch {
+                note("\(notePrefix)\(error.explanation); the credential was not cached.")
+            }
+        }
+        return credentials
+    }
+
+    private enum LookupOutcome {
+        case hit(AWSCredentials)
+        case miss
+        case keyringUnusable
+    }
+
+    private func lookup(_ entry: CacheEntry, validAfter: UTCTime, notePrefix: String) -> LookupOutcome {
+        do {
+            switch try store.lookup(entry, validAfter: validAfter) {
+            case .hit(let credentials): return .hit(credentials)
+            case .miss, .corrupt: return .miss  // a corrupt item is replaced by the refresh
+            }
+        } catch {
+            note("\(notePrefix)\(error.explanation); fetched without the cache.")
+            return .keyringUnusable
+        }
+    }
+}

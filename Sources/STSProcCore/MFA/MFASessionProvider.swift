@@ -1,0 +1,46 @@
+/// Exchanges long-term keys for an MFA session (GetSessionToken with SerialNumber and
+/// TokenCode). Every role that shares the keys and the device shares the session, so a
+/// user types one code per session, not one per role.
+protocol MFASessionProvider {
+    func session(for mfa: MFASettings, longTerm: AWSCredentials, plan: CredentialPlan,
+                 client: STSClient) throws(STSProcError) -> AWSCredentials
+}
+
+/// Asks for a code every time: for `sts_proc_cache = none`, and the building block below.
+struct UncachedMFASessions: MFASessionProvider {
+    func session(for mfa: MFASettings, longTerm: AWSCredentials, plan: CredentialPlan,
+                 client: STSClient) throws(STSProcError) -> AWSCredentials {
+        let code = try MFACodeReader.code(for: mfa)
+        return try client.getSessionToken(serialNumber: mfa.serialNumber, code: code,
+                                          durationSeconds: mfa.sessionSeconds, using: longTerm)
+    }
+}
+
+/// Keeps MFA sessions in the keyring under their own key: the source principal, the MFA
+/// device and the endpoint, not the role, so that every role over the same keys reuses it.
+struct KeyringMFASessions: MFASessionProvider {
+    let cache: KeyringCache
+    let now: UTCTime
+    /// The session only has to outlive the AssumeRole calls made with it; the role
+    /// credentials it yields last as long as they were asked for.
+    static let minimumSessionLife: Int64 = 300
+
+    func session(for mfa: MFASettings, longTerm: AWSCredentials, plan: CredentialPlan,
+                 client: STSClient) throws(STSProcError) -> AWSCredentials {
+        guard plan.cachePolicy.isEnabled else {
+            return try UncachedMFASessions().session(for: mfa, longTerm: longTerm, plan: plan, client: client)
+        }
+        let material = [
+            "mfa-session v1", plan.endpoint.url, longTerm.accessKeyID, mfa.serialNumber, String(mfa.sessionSeconds),
+        ].map { "\($0.utf8.count):\($0)" }.joined(separator: "\n")
+        let entry = CacheEntry(profile: mfa.profile, key: CacheKey(material: material),
+                               roleARN: "MFA session for \(mfa.serialNumber)")
+        return try cache.credentials(
+            for: entry, validAfter: now.adding(seconds: Self.minimumSessionLife), refresh: false,
+            label: "sts-proc: MFA session \(mfa.serialNumber)",
+            notePrefix: CachingCredentialProvider.notePrefix(plan.profile),
+            fetch: { () throws(STSProcError) in
+                try UncachedMFASessions().session(for: mfa, longTerm: longTerm, plan: plan, client: client)
+            })
+    }
+}
