@@ -19,6 +19,6 @@ if [ ${#missing[@]} -gt 0 ]; then
     -o Dir::Cache::Archives=/tmp/apt-archives "${missing[@]}" >/dev/null
 fi
 
-python3 - <<'PY' 2>/dev/null || python3 -m pip install -q 'moto[server]' awscli boto3 pytest jeepney
-import moto, awscli, boto3, pytest, flask, jeepney  # flask: moto_server's [server] extra; jeepney: D-Bus in tests
+python3 - <<'PY' 2>/dev/null || python3 -m pip install -q 'moto[server]' awscli boto3 pytest jeepney pexpect
+import moto, awscli, boto3, pytest, flask, jeepney, pexpect  # flask: moto_server's [server] extra; jeepney: D-Bus in tests
 PY

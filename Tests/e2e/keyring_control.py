@@ -42,16 +42,29 @@ def is_locked() -> bool:
 
 def secret_tool_items(env: dict) -> list[dict]:
     """`secret-tool search --all application sts-proc`, parsed into one dict per item
-    (label, secret, attribute.*)."""
+    (label, secret, attribute.*). secret-tool prints each item's label and secret on stdout
+    and its attributes on stderr, item after item; the attribute groups are told apart by
+    a key repeating."""
     res = subprocess.run(["secret-tool", "search", "--all", "application", "sts-proc"],
                          env=env, capture_output=True, text=True, timeout=10, stdin=subprocess.DEVNULL)
     items: list[dict] = []
-    for line in (res.stdout + res.stderr).splitlines():
+    for line in res.stdout.splitlines():
         if line.startswith("["):
             items.append({})
         elif " = " in line and items:
             key, value = line.split(" = ", 1)
             items[-1][key.strip()] = value
+    groups: list[dict] = []
+    for line in res.stderr.splitlines():
+        if not line.startswith("attribute.") or " = " not in line:
+            continue
+        key, value = line.split(" = ", 1)
+        if not groups or key in groups[-1]:
+            groups.append({})
+        groups[-1][key.strip()] = value
+    assert len(groups) == len(items), f"cannot pair secret-tool output: {res.stdout!r} {res.stderr!r}"
+    for item, attributes in zip(items, groups):
+        item.update(attributes)
     return items
 
 
@@ -60,3 +73,10 @@ def secret_tool_store(env: dict, attributes: dict, secret: str, label: str = "co
     for key, value in attributes.items():
         argv += [key, value]
     subprocess.run(argv, env=env, input=secret, text=True, check=True, timeout=10, capture_output=True)
+
+
+def secret_tool_clear(env: dict, attributes: dict) -> None:
+    argv = ["secret-tool", "clear"]
+    for key, value in attributes.items():
+        argv += [key, value]
+    subprocess.run(argv, env=env, check=True, timeout=10, capture_output=True)

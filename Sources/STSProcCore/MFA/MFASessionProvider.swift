@@ -33,7 +33,9 @@ struct KeyringMFASessions: MFASessionProvider {
         let material = [
             "mfa-session v1", plan.endpoint.url, longTerm.accessKeyID, mfa.serialNumber, String(mfa.sessionSeconds),
         ].map { "\($0.utf8.count):\($0)" }.joined(separator: "\n")
-        let entry = CacheEntry(profile: mfa.profile, key: CacheKey(material: material),
+        // Filed under the profile that holds the keys, not the role profile that asked:
+        // every role over those keys must find it.
+        let entry = CacheEntry(profile: plan.source.keysProfile ?? "environment", key: CacheKey(material: material),
                                roleARN: "MFA session for \(mfa.serialNumber)")
         return try cache.credentials(
             for: entry, validAfter: now.adding(seconds: Self.minimumSessionLife), refresh: false,

@@ -21,6 +21,12 @@ public enum SourceCredentials: Sendable, Equatable {
         }
     }
 
+    /// The profile holding static keys, when that is the source.
+    var keysProfile: String? {
+        if case .staticKeys(_, let profile) = self { return profile }
+        return nil
+    }
+
     /// The role a federated source assumes, for labels and listings.
     var roleARN: String? {
         switch self {
