@@ -36,7 +36,8 @@ import Testing
         // What a CI job or an EKS pod would have in its environment.
         let environment = ["AWS_ACCESS_KEY_ID": "AKIAEXAMPLE", "AWS_SECRET_ACCESS_KEY": "example",
                            "AWS_WEB_IDENTITY_TOKEN_FILE": "/var/run/token",
-                           "AWS_ROLE_ARN": "arn:aws:iam::111122223333:role/PodRole"]
+                           "AWS_ROLE_ARN": "arn:aws:iam::111122223333:role/PodRole",
+                           "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials/task"]
         var planned = 0
         for (profileName, values) in config.profiles {
             guard case .text(let command)? = values["credential_process"] else { continue }
