@@ -5,7 +5,7 @@
 set -euo pipefail
 
 apt_packages=(libcurl4-openssl-dev libxml2-dev libsecret-1-dev libsecret-tools
-              gnome-keyring dbus dbus-x11 pkg-config curl openssl hyperfine)
+              gnome-keyring dbus dbus-x11 pkg-config curl openssl hyperfine fish)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

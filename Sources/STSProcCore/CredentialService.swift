@@ -80,3 +80,104 @@ extension CredentialService {
         return try FederatedSignIn.parse(text, from: input)
     }
 }
+
+// MARK: - write / whoami
+
+extension CredentialService {
+    public struct WriteResult: Sendable {
+        public var path: String
+        public var backupPath: String?
+        public var expiration: UTCTime?
+    }
+
+    /// Puts the profile's credentials into section `[section]` of the shared credentials
+    /// file, for tools that cannot run credential_process.
+    public func writeCredentials(profile: String, section: String, force: Bool,
+                                 note: @escaping (String) -> Void) throws(STSProcError) -> WriteResult {
+        let config: SharedConfig
+        do {
+            config = try SharedConfig.load(environment: environment)
+        } catch {
+            throw error.inProfile(profile)
+        }
+        guard !section.isEmpty, !section.contains("]"), !section.contains("\n") else {
+            throw STSProcError(.configuration, profile: profile, failure: "invalid --to",
+                               reason: "'\(section)' cannot be a section name", remedy: "Use a plain profile name")
+        }
+        let path = config.credentialsPath
+        let previous: String? = config.credentialsFileExists
+            ? try ConfigFileReader.read(path, kind: "credentials file").map { $0 } : nil
+        if !force {
+            if let target = config.profile(named: section), let command = target.setting("credential_process"),
+               DoctorCommandLine.callsSTSProc(command) {
+                throw STSProcError(.configuration, profile: profile, failure: "refusing to shadow profile \(section)",
+                                   reason: "[\(section)] runs sts-proc through credential_process, and the SDKs read keys in the credentials file first: it would use these keys until they expire and then fail",
+                                   remedy: "Choose another --to name, or add --force")
+            }
+            let existing = CredentialsFileEditor.values(ofSection: section, in: previous ?? "")
+            if let keyID = existing["aws_access_key_id"], existing["aws_session_token"] == nil {
+                throw STSProcError(.configuration, profile: profile, failure: "refusing to overwrite long-term keys",
+                                   reason: "[\(section)] in \(path) holds the long-term key \(AWSCredentials(accessKeyID: keyID, secretAccessKey: "").redactedAccessKeyID)",
+                                   remedy: "Choose another --to name, or add --force (a backup is kept either way)")
+            }
+        }
+        let credentials = try self.credentials(profile: profile, note: note)
+        var lines = ["[\(section)]"]
+        lines.append("# Written by sts-proc from profile \(profile)"
+                     + (credentials.expiration.map { "; expires \($0.iso8601)" } ?? "") + ".")
+        lines.append("aws_access_key_id = \(credentials.accessKeyID)")
+        lines.append("aws_secret_access_key = \(credentials.secretAccessKey)")
+        if let token = credentials.sessionToken { lines.append("aws_session_token = \(token)") }
+        let text = CredentialsFileEditor.replacingSection(section, in: previous ?? "", with: lines)
+        do {
+            let written = try CredentialsFileWriter.write(text, to: path, previous: previous)
+            return WriteResult(path: written.path, backupPath: written.backupPath, expiration: credentials.expiration)
+        } catch {
+            throw error.inProfile(profile)
+        }
+    }
+
+    public struct CallerIdentity: Sendable, Equatable {
+        public var account: String
+        public var arn: String
+        public var userID: String
+    }
+
+    /// GetCallerIdentity with the profile's credentials: who the SDKs will be.
+    public func callerIdentity(profile: String, note: @escaping (String) -> Void) throws(STSProcError) -> CallerIdentity {
+        let plan = try plan(profile: profile)
+        let credentials = try self.credentials(profile: profile, note: note)
+        let transport: CurlTransport
+        do {
+            transport = try CurlTransport()
+        } catch {
+            throw STSProcError(.unavailable, profile: profile, failure: "cannot start the HTTP client", reason: error.explanation)
+        }
+        let client = STSClient(connection: PlanExecutor(transport: transport, now: now).connection(for: plan), transport: transport)
+        do {
+            let identity = try client.getCallerIdentity(using: credentials)
+            return CallerIdentity(account: identity.account, arn: identity.arn, userID: identity.userID)
+        } catch {
+            throw error.inProfile(profile)
+        }
+    }
+}
+
+// MARK: - doctor
+
+extension CredentialService {
+    /// Reports for one profile, or for every profile some credential_process runs sts-proc for.
+    public func doctor(profile: String?) throws(STSProcError) -> [DoctorReport] {
+        let config: SharedConfig
+        do {
+            config = try SharedConfig.load(environment: environment)
+        } catch {
+            throw profile.map { error.inProfile($0) } ?? error
+        }
+        let doctor = Doctor(config: config, environment: environment, now: now, store: SecretServiceStore())
+        if let profile { return [doctor.examine(profile: profile)] }
+        var targets: [String] = []
+        for (_, target) in doctor.callers() where !targets.contains(target) { targets.append(target) }
+        return targets.map { doctor.examine(profile: $0) }
+    }
+}

@@ -15,7 +15,8 @@ struct STSProcCommand: ParsableCommand {
               sts_proc_source_profile = base
             """,
         version: STSProcVersion.current,
-        subcommands: [CredentialsCommand.self, CacheCommand.self, SAMLCommand.self],
+        subcommands: [CredentialsCommand.self, EnvCommand.self, WriteCommand.self, WhoamiCommand.self, DoctorCommand.self,
+                      CacheCommand.self, SAMLCommand.self],
         defaultSubcommand: CredentialsCommand.self)
 }
 

@@ -12,7 +12,7 @@ public enum CredentialDocument {
     }
 
     /// A JSON string literal (RFC 8259 escaping).
-    static func quoted(_ text: String) -> String {
+    public static func quoted(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

@@ -1,0 +1,75 @@
+import Glibc
+
+/// Writes the shared credentials file the safe way: the previous file kept as
+/// `<file>.bak`, the new one written to a temporary file in the same folder (mode 0600),
+/// flushed to disk, and renamed over the old one, so a crash leaves either the old file or
+/// the new one, never half of one. A symbolic link (dotfile managers) is followed, not replaced.
+enum CredentialsFileWriter {
+    struct Written {
+        var path: String
+        var backupPath: String?
+    }
+
+    static func write(_ text: String, to requestedPath: String, previous: String?) throws(STSProcError) -> Written {
+        let path = resolvedPath(requestedPath)
+        let folder = parentFolder(of: path)
+        if mkdir(folder, 0o700) != 0 && errno != EEXIST {
+            throw failure(path, "cannot create \(folder): \(String(cString: strerror(errno)))")
+        }
+        var backupPath: String?
+        if let previous {
+            backupPath = path + ".bak"
+            try replaceAtomically(backupPath!, with: previous, folder: folder)
+        }
+        try replaceAtomically(path, with: text, folder: folder)
+        return Written(path: path, backupPath: backupPath)
+    }
+
+    private static func replaceAtomically(_ path: String, with text: String, folder: String) throws(STSProcError) {
+        var template = Array((path + ".sts-proc-XXXXXX").utf8CString)
+        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard descriptor >= 0 else { throw failure(path, "cannot create a temporary file: \(String(cString: strerror(errno)))") }
+        let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        var succeeded = false
+        defer {
+            if !succeeded { unlink(temporary) }
+        }
+        fchmod(descriptor, 0o600)
+        let bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, bytes.count - offset) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                let reason = String(cString: strerror(errno))
+                close(descriptor)
+                throw failure(path, "cannot write: \(reason)")
+            }
+            offset += written
+        }
+        guard fsync(descriptor) == 0, close(descriptor) == 0 else { throw failure(path, "cannot flush: \(String(cString: strerror(errno)))") }
+        guard rename(temporary, path) == 0 else { throw failure(path, "cannot replace it: \(String(cString: strerror(errno)))") }
+        succeeded = true
+        let directory = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if directory >= 0 {
+            fsync(directory)
+            close(directory)
+        }
+    }
+
+    private static func resolvedPath(_ path: String) -> String {
+        guard let resolved = realpath(path, nil) else { return path }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    private static func parentFolder(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
+    private static func failure(_ path: String, _ reason: String) -> STSProcError {
+        STSProcError(.configuration, failure: "cannot write the credentials file \(path)", reason: reason,
+                     remedy: "Check the folder's permissions; the previous file is unchanged")
+    }
+}

@@ -1,0 +1,198 @@
+/// Explains what sts-proc will do for a profile and flags what will go wrong: settings
+/// that make the SDKs skip credential_process, a missing region, unreadable tokens, an
+/// expired SAML assertion, an unusable keyring, and environment variables that override
+/// the profile.
+public struct Doctor {
+    let config: SharedConfig
+    let environment: [String: String]
+    let now: UTCTime
+    let store: CredentialStore
+
+    /// Profiles whose credential_process calls sts-proc, with the profile each resolves.
+    public func callers() -> [(caller: String, target: String)] {
+        config.profiles.keys.sorted().compactMap { name in
+            guard let command = config.profile(named: name)?.setting("credential_process"),
+                  DoctorCommandLine.callsSTSProc(command) else { return nil }
+            let target = DoctorCommandLine.targetProfile(command)
+                ?? environment["AWS_PROFILE"].flatMap { $0.isEmpty ? nil : $0 } ?? "default"
+            return (name, target)
+        }
+    }
+
+    public func examine(profile: String) -> DoctorReport {
+        let callerNames = callers().filter { $0.target == profile }.map(\.caller)
+        var report = DoctorReport(profile: profile, callers: callerNames, explanation: [], findings: [])
+        for caller in callerNames { checkCaller(caller, target: profile, into: &report) }
+        checkEnvironment(into: &report)
+
+        let plan: CredentialPlan
+        do {
+            plan = try PlanBuilder(config: config, environment: environment, now: now).makePlan(profileName: profile)
+        } catch {
+            report.findings.append(.init(level: .problem, code: "configuration", text: error.message))
+            return report
+        }
+        explain(plan, into: &report)
+        checkRegion(plan, callers: callerNames, into: &report)
+        checkInputs(plan, into: &report)
+        checkKeyring(plan, into: &report)
+        return report
+    }
+
+    // MARK: - Explanation
+
+    private func explain(_ plan: CredentialPlan, into report: inout DoctorReport) {
+        var chain: [String] = []
+        for step in plan.roles.reversed() {
+            chain.append("AssumeRole \(step.parameters.roleARN) (profile \(step.profile), \(step.parameters.durationSeconds) s)")
+        }
+        if let mfa = plan.mfa {
+            let codes: String
+            switch mfa.codeSource {
+            case .process(let command, _): codes = "codes from mfa_process \(ShellWords.split(command)?.first ?? command)"
+            case .terminal: codes = "codes asked for on the terminal"
+            }
+            chain.append("MFA session for \(mfa.serialNumber) (\(mfa.sessionSeconds) s, \(codes))")
+        }
+        switch plan.source {
+        case .staticKeys(let credentials, let profile):
+            chain.append("static keys of profile \(profile) (\(credentials.redactedAccessKeyID))")
+        case .environment(let credentials):
+            chain.append("AWS_ACCESS_KEY_ID from the environment (\(credentials.redactedAccessKeyID))")
+        case .instanceMetadata(let endpoint): chain.append("EC2 instance metadata at \(endpoint.baseURL)")
+        case .container(let endpoint): chain.append("container credentials at \(endpoint.url)")
+        case .webIdentity(let source):
+            chain.append("AssumeRoleWithWebIdentity \(source.roleARN) with the token from \(source.token)")
+        case .saml(let source):
+            chain.append("AssumeRoleWithSAML \(source.roleARN ?? "(the assertion's only role)") with the assertion from \(source.assertion)")
+        }
+        report.explanation.append(("flow", chain.joined(separator: "\n            ← ")))
+        report.explanation.append(("endpoint", "\(plan.endpoint.url) (from \(plan.endpoint.origin)), signing region \(plan.endpoint.signingRegion)"))
+        if let bundle = plan.caBundlePath { report.explanation.append(("CA file", bundle)) }
+        report.explanation.append(("retries", "up to \(plan.maxAttempts) attempts"))
+        if !plan.cachePolicy.isEnabled {
+            report.explanation.append(("cache", "off (sts_proc_cache = none): every call asks STS"))
+        } else if !plan.obtainsTemporaryCredentials {
+            report.explanation.append(("cache", "not used: the profile's own keys are printed"))
+        } else {
+            report.explanation.append(("cache", "keyring; served while more than \(plan.cachePolicy.minimumTTL) s are left"))
+        }
+    }
+
+    // MARK: - Checks
+
+    /// Keys that make the SDKs use a provider of their own before credential_process.
+    static let keysThatPreemptCredentialProcess = [
+        "aws_access_key_id", "role_arn", "web_identity_token_file", "sso_session", "sso_start_url",
+        "sso_account_id", "sso_role_name",
+    ]
+
+    private func checkCaller(_ caller: String, target: String, into report: inout DoctorReport) {
+        guard let profile = config.profile(named: caller) else { return }
+        for key in Self.keysThatPreemptCredentialProcess where profile.hasPlainSetting(key) {
+            let remedy = key == "aws_access_key_id"
+                ? "remove the keys from [\(caller)] (in the credentials or config file)"
+                : "rename it to sts_proc_\(key)"
+            report.findings.append(.init(
+                level: .problem, code: "sdk-skips-credential-process",
+                text: "[\(caller)] sets plain \(key): the AWS CLI and SDKs use their own provider for it and never run credential_process; \(remedy)"))
+        }
+        if let command = profile.setting("credential_process"),
+           !DoctorCommandLine.programExists(command, environment: environment) {
+            report.findings.append(.init(
+                level: .problem, code: "program-not-found",
+                text: "[\(caller)] credential_process runs \(ShellWords.split(command)?.first ?? command), which is not an executable on PATH; use an absolute path"))
+        }
+        if let command = profile.setting("credential_process"), DoctorCommandLine.targetProfile(command) == nil {
+            report.findings.append(.init(
+                level: .note, code: "no-profile-argument",
+                text: "[\(caller)] credential_process has no --profile, so sts-proc resolves AWS_PROFILE or default"))
+        }
+    }
+
+    private func checkEnvironment(into report: inout DoctorReport) {
+        func set(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        if set("AWS_ACCESS_KEY_ID") != nil || set("AWS_SECRET_ACCESS_KEY") != nil {
+            report.findings.append(.init(
+                level: .problem, code: "environment-credentials",
+                text: "AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY are set: SDKs that take the profile from AWS_PROFILE (not --profile) use these keys and never run sts-proc; unset them"))
+        }
+        for name in ["AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL", "AWS_CA_BUNDLE", "AWS_REGION", "AWS_DEFAULT_REGION",
+                     "AWS_STS_REGIONAL_ENDPOINTS", "AWS_USE_FIPS_ENDPOINT", "AWS_MAX_ATTEMPTS"] {
+            if let value = set(name) {
+                report.findings.append(.init(level: .note, code: "environment-override",
+                                             text: "\(name)=\(value) is set and applies to this profile"))
+            }
+        }
+        if let profile = set("AWS_PROFILE"), profile != report.profile {
+            report.findings.append(.init(level: .note, code: "environment-override",
+                                         text: "AWS_PROFILE=\(profile): commands without --profile use that profile"))
+        }
+    }
+
+    private func checkRegion(_ plan: CredentialPlan, callers: [String], into report: inout DoctorReport) {
+        let names = [plan.profile] + callers
+        let hasRegion = names.contains { config.profile(named: $0)?.setting("region") != nil }
+            || environment["AWS_REGION"].map { !$0.isEmpty } == true
+            || environment["AWS_DEFAULT_REGION"].map { !$0.isEmpty } == true
+        if !hasRegion {
+            report.findings.append(.init(
+                level: .problem, code: "missing-region",
+                text: "no region in [\(callers.first ?? plan.profile)], AWS_REGION or AWS_DEFAULT_REGION: STS calls go to us-east-1 and most AWS CLI commands will ask for a region; add region = …"))
+        }
+    }
+
+    private func checkInputs(_ plan: CredentialPlan, into report: inout DoctorReport) {
+        switch plan.source {
+        case .webIdentity(let source):
+            if case .file = source.token {
+                do {
+                    _ = try SecretInputReader.read(source.token, what: "web identity token", limit: SecretInputReader.tokenLimit)
+                } catch {
+                    report.findings.append(.init(level: .problem, code: "token-unreadable", text: error.message))
+                }
+            }
+        case .saml(let source):
+            guard case .file = source.assertion else { break }
+            do {
+                let text = try SecretInputReader.read(source.assertion, what: "SAML assertion", limit: SecretInputReader.assertionLimit)
+                let assertion = try FederatedSignIn.parse(text, from: source.assertion)
+                if let expiry = assertion.notOnOrAfter {
+                    if expiry <= now {
+                        report.findings.append(.init(level: .problem, code: "saml-assertion-expired",
+                                                     text: "the SAML assertion expired at \(expiry.iso8601); sign in at the IdP again and save the new SAMLResponse"))
+                    } else {
+                        report.explanation.append(("SAML", "assertion valid until \(expiry.iso8601)"))
+                    }
+                }
+                _ = try assertion.choose(roleARN: source.roleARN, principalARN: source.principalARN)
+            } catch {
+                report.findings.append(.init(level: .problem, code: "saml-assertion-unusable", text: error.message))
+            }
+        default:
+            break
+        }
+        if let mfa = plan.mfa, mfa.codeSource == .terminal {
+            report.findings.append(.init(level: .note, code: "mfa-terminal",
+                                         text: "MFA codes will be asked for on the terminal; where there is none (CI, IDEs) set sts_proc_mfa_process"))
+        }
+    }
+
+    private func checkKeyring(_ plan: CredentialPlan, into report: inout DoctorReport) {
+        guard plan.cachePolicy.isEnabled, plan.obtainsTemporaryCredentials else { return }
+        let entry = CacheEntry(profile: plan.profile, key: CacheKey(plan: plan), roleARN: plan.finalRoleARN ?? "")
+        do {
+            switch try store.lookup(entry, validAfter: now) {
+            case .hit(let credentials):
+                let left = credentials.expiration.map { now.seconds(until: $0) } ?? 0
+                report.explanation.append(("keyring", "reachable and unlocked; cached credential has \(left / 60) min \(left % 60) s left"
+                                           + (left <= Int64(plan.cachePolicy.minimumTTL) ? " (too little to be served; the next call refreshes it)" : "")))
+            case .miss, .corrupt:
+                report.explanation.append(("keyring", "reachable and unlocked; nothing cached yet for this profile"))
+            }
+        } catch {
+            report.findings.append(.init(level: .problem, code: "keyring-unusable",
+                                         text: "\(error.explanation): every call will ask STS (and MFA profiles will ask for a code each time)"))
+        }
+    }
+}
