@@ -32,6 +32,15 @@ public struct Doctor {
             report.findings.append(.init(level: .problem, code: "configuration", text: error.message))
             return report
         }
+        if case .environment = plan.source {
+            // Keys in the environment are this profile's own source: expected, but the SDKs
+            // must be given the profile with --profile, not AWS_PROFILE.
+            for index in report.findings.indices where report.findings[index].code == "environment-credentials" {
+                report.findings[index] = .init(
+                    level: .note, code: "environment-credentials",
+                    text: "the keys in AWS_ACCESS_KEY_ID are this profile's source; give the SDKs the profile with --profile (with AWS_PROFILE they would use the keys directly)")
+            }
+        }
         explain(plan, into: &report)
         checkRegion(plan, callers: callerNames, into: &report)
         checkInputs(plan, into: &report)
