@@ -24,3 +24,9 @@ swift test
 
 step "end-to-end tests ($STS_PROC_BIN)"
 scripts/with-testbed.sh python3 -m pytest -q -p no:cacheprovider Tests/e2e
+
+# Last: the benchmark suite in smoke mode (2 runs per command, no thresholds), so it cannot
+# rot. It fails only when a benchmarked command fails or parallel cold calls make more
+# than one STS request; timings are never asserted.
+step "bench/run.sh --smoke"
+bash bench/run.sh --smoke

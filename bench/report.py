@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""Summarise one bench/run.sh run: bench/report.py RESULTS_DIR MODE > summary.md
+
+Reads the hyperfine JSON exports, c-requests.json, e-rss.jsonl and versions.txt in
+RESULTS_DIR and prints Markdown tables (medians first) plus the issue-7 targets. The
+targets are reported, never asserted: timings do not fail a run.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import platform
+import sys
+
+out, mode = sys.argv[1], sys.argv[2]
+
+
+def load(name: str):
+    path = os.path.join(out, name)
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        return json.load(f)
+
+
+def ms(seconds: float) -> str:
+    v = seconds * 1000
+    return f"{v:.1f}" if v >= 10 else f"{v:.2f}"
+
+
+def table(name: str, title: str) -> tuple[str, list]:
+    data = load(f"{name}.json")
+    if data is None:
+        return f"### {title}\n\n(missing: {name}.json)\n", []
+    rows = data["results"]
+    base = rows[0]["median"]
+    lines = [f"### {title}", "",
+             "| command | median ms | mean ± σ ms | min ms | max ms | runs | median vs first |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        lines.append(f"| `{r['command']}` | **{ms(r['median'])}** | {ms(r['mean'])} ± {ms(r['stddev'] or 0)} "
+                     f"| {ms(r['min'])} | {ms(r['max'])} | {len(r['times'])} | {r['median'] / base:.2f}× |")
+    return "\n".join(lines) + "\n", rows
+
+
+def machine() -> str:
+    cpu = "?"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo") as f:
+        mem_kb = int(f.readline().split()[1])
+    try:
+        with open("/etc/debian_version") as f:
+            debian = f.read().strip()
+    except OSError:
+        debian = "?"
+    return (f"{os.cpu_count()} CPUs ({cpu}), {mem_kb / 1048576:.1f} GiB RAM, "
+            f"Linux {platform.release()}, Debian {debian}")
+
+
+def verdict(ok: bool) -> str:
+    return "**met**" if ok else "**not met**"
+
+
+parts = [f"# sts-proc benchmark run ({mode})", "",
+         f"- date: {datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}",
+         f"- machine: {machine()}"]
+versions = os.path.join(out, "versions.txt")
+if os.path.exists(versions):
+    with open(versions) as f:
+        parts += [f"- {line.strip()}" for line in f if line.strip()]
+parts.append("")
+if mode == "smoke":
+    parts += ["Smoke mode: 2 runs per command, no warmup. These numbers are not measurements.", ""]
+
+a, a_rows = table("a-hit", "(a) cache hit, whole process, against its floors")
+a2, _ = table("a2-warm-peers", "(a) warm path of credential helpers (peers)")
+b, b_rows = table("b-cold", "(b) cold: cache cleared before every run, AssumeRole against moto on loopback")
+c, c_rows = table("c-parallel", "(c) parallel cold invocations (wall time of the whole batch)")
+d, d_rows = table("d-cli", "(d) an AWS CLI command: sts-proc (warm) vs static keys and the peers")
+parts += [a, a2, b, c]
+
+req = load("c-requests.json")
+if req:
+    parts += ["STS AssumeRole requests counted by the proxy in front of moto:", "",
+              "| what | AssumeRole requests | wall ms |", "|---|---:|---:|",
+              f"| one batch of {req['parallel']} parallel cold `sts-proc` | **{req['sts_proc_single_batch_assume_role']}** "
+              f"| {req['sts_proc_single_batch_wall_ms']} |",
+              f"| all hyperfine batches above (warmups included; {req['sts_proc_hyperfine_timed_runs']} timed) "
+              f"| {req['sts_proc_hyperfine_total_assume_role']} | |",
+              f"| one batch of {req['parallel']} parallel cold `aws-export-credentials` (peer, no cross-process lock) "
+              f"| {req['aec_single_batch_assume_role']} | {req['aec_single_batch_wall_ms']} |", ""]
+parts.append(d)
+
+rss = []
+rss_path = os.path.join(out, "e-rss.jsonl")
+if os.path.exists(rss_path):
+    with open(rss_path) as f:
+        rss = [json.loads(line) for line in f if line.strip()]
+    parts += ["### (e) peak RSS (`/usr/bin/time -v`, max over runs)", "",
+              "| command | max RSS MB | runs |", "|---|---:|---:|"]
+    parts += [f"| `{r['label']}` | **{r['max_rss_kb'] / 1024:.1f}** | {r['runs']} |" for r in rss]
+    parts.append("")
+
+# Targets of issue 7 (medians on a 2-core machine).
+parts += ["### Targets (issue 7)", "", "| case | target | this run | |", "|---|---|---|---|"]
+if a_rows:
+    v = a_rows[0]["median"] * 1000
+    parts.append(f"| (a) cache hit | ≤ 5 ms | {v:.2f} ms | {verdict(v <= 5)} |")
+if b_rows:
+    v = b_rows[0]["median"] * 1000
+    parts.append(f"| (b) cold | ≤ 15 ms | {v:.1f} ms | {verdict(v <= 15)} |")
+if req:
+    n = req["sts_proc_single_batch_assume_role"]
+    parts.append(f"| (c) {req['parallel']} parallel cold | exactly 1 STS request | {n} | {verdict(n == 1)} |")
+if len(d_rows) >= 2:
+    ratio = d_rows[1]["median"] / d_rows[0]["median"] - 1
+    parts.append(f"| (d) CLI via sts-proc vs static keys | within 5 % | {ratio * 100:+.1f} % | {verdict(ratio <= 0.05)} |")
+if rss:
+    mx = max(r["max_rss_kb"] for r in rss if r["label"].startswith("sts-proc --profile")) / 1024
+    parts.append(f"| (e) peak RSS of (a) and (b) | ≤ 15 MB | {mx:.1f} MB | {verdict(mx <= 15)} |")
+parts.append("")
+print("\n".join(parts))

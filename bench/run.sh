@@ -1,0 +1,322 @@
+#!/usr/bin/env bash
+# Usage: bench/run.sh [--smoke | --breakdown-only]
+#
+# The sts-proc benchmark suite (issue 7, BENCHMARKS.md). Installs what it needs, builds
+# the release binary, then inside a private Secret Service (scripts/with-testbed.sh)
+# starts moto on 127.0.0.1 with signature checking on, creates an IAM user, key and role,
+# and measures side by side with hyperfine and /usr/bin/time -v:
+#   (a) cache hit, whole process   vs secret-tool lookup (same size), sts-proc --version, /bin/true
+#   (a2) warm credential helpers   vs aws-export-credentials (PyPI) and the AWS CLI's own
+#                                  assume-role provider (JSON cache)
+#   (b) cold (cache cleared)       vs the same peers cold, and curl --aws-sigv4 (moto floor)
+#   (c) 64 parallel cold calls     wall time + exact count of STS AssumeRole requests
+#   (d) aws sts get-caller-identity through sts-proc vs static keys (and the peers)
+#   (e) peak RSS of (a) and (b)    /usr/bin/time -v, max over several runs
+# Full mode also records a hit-path breakdown (bench/breakdown.sh).
+#
+# Results: bench/results/ (full run; full-run.md is the summary), bench/results/smoke/
+# (--smoke: --runs 2 --warmup 0, 8 parallel callers, no thresholds). Timings are never
+# asserted; the script fails only when a command fails or (c) makes more than one request.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+mode=full
+case "${1:-}" in
+  "") ;;
+  --smoke) mode=smoke ;;
+  --breakdown-only) mode=breakdown ;;
+  *) echo "usage: $0 [--smoke | --breakdown-only]" >&2; exit 64 ;;
+esac
+
+# ------------------------------------------------------------------ outside the testbed
+if [ "${STS_PROC_BENCH_INSIDE:-}" != 1 ]; then
+  scripts/install-deps.sh
+  # Extra tools of the suite, idempotently (same apt recipe as scripts/install-deps.sh).
+  missing=()
+  [ -x /usr/bin/time ] || missing+=(time)
+  if [ "$mode" != smoke ]; then
+    command -v strace >/dev/null || missing+=(strace)
+    command -v ltrace >/dev/null || missing+=(ltrace)
+    command -v perf >/dev/null || missing+=(linux-perf)
+  fi
+  if [ ${#missing[@]} -gt 0 ]; then
+    sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    mkdir -p /tmp/apt-archives/partial
+    # linux-perf may be unavailable for some kernels: the breakdown then skips perf.
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
+      -o Dir::Cache::Archives=/tmp/apt-archives "${missing[@]}" >/dev/null \
+      || echo "bench: note: could not install all of: ${missing[*]}" >&2
+  fi
+  # The Python credential helper peer (PyPI), in its own virtualenv: its latest release
+  # (0.18.0, 2023) builds botocore's ReadOnlyCredentials as a 3-tuple and crashes with the
+  # botocore that the AWS CLI here uses (4 fields since account_id), so it gets the last
+  # boto3 of 2024-08 that it works with.
+  aec_venv="${XDG_CACHE_HOME:-$HOME/.cache}/sts-proc-bench/venv"
+  if ! "$aec_venv/bin/aws-export-credentials" --version >/dev/null 2>&1; then
+    rm -rf "$aec_venv"; python3 -m venv "$aec_venv"
+    "$aec_venv/bin/pip" install -q --disable-pip-version-check \
+      'aws-export-credentials==0.18.0' 'boto3==1.34.162'
+  fi
+  export STS_PROC_BENCH_AEC="$aec_venv/bin/aws-export-credentials"
+  swift build -c release --product sts-proc >/dev/null
+  STS_PROC_BENCH_INSIDE=1 exec scripts/with-testbed.sh bash "$0" "$@"
+fi
+
+# ------------------------------------------------------------------ inside the testbed
+repo=$(pwd)
+built="$(swift build -c release --show-bin-path)/sts-proc"
+[ -x "$built" ] || { echo "bench: no release binary at $built" >&2; exit 1; }
+
+# Real executables, not pyenv shims (a shim adds tens of ms and breaks once HOME changes).
+py=$(python3 -c 'import sys; print(sys.executable)')
+pybin=$(dirname "$py")
+resolve() {  # name -> absolute path of the real executable
+  if [ -x "$pybin/$1" ]; then echo "$pybin/$1"; else command -v "$1"; fi
+}
+aws_bin=$(resolve aws)
+aec_bin=$STS_PROC_BENCH_AEC
+moto_bin=$(resolve moto_server)
+hf=$(command -v hyperfine)
+
+if [ "$mode" = smoke ]; then
+  out="$repo/bench/results/smoke"; parallel_n=8
+  hf_opts=(--runs 2 --warmup 0); hf_slow=(--runs 2 --warmup 0); rss_runs=2
+else
+  out="$repo/bench/results"; parallel_n=64
+  hf_opts=(--warmup 5 --min-runs 30); hf_slow=(--warmup 2 --min-runs 10); rss_runs=5
+fi
+mkdir -p "$out"
+[ "$mode" = breakdown ] || rm -f "$out"/*.json "$out"/*.jsonl "$out"/*.md "$out"/*.txt
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/sts-proc-bench.XXXXXX")
+# A private copy: a rebuild in the work tree during the run must not change what is measured.
+mkdir -p "$work/bin"; cp "$built" "$work/bin/sts-proc"; bin="$work/bin/sts-proc"
+moto_pid=""; proxy_pid=""
+cleanup() {
+  for pid in $proxy_pid $moto_pid; do kill "$pid" 2>/dev/null || true; done
+  for pid in $proxy_pid $moto_pid; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+log() { printf '\n== %s\n' "$*" >&2; }
+
+# moto on loopback, signature checking turned on after the IAM setup (as scripts/demo.sh).
+port=$("$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+moto="http://127.0.0.1:$port"
+env -u AWS_ENDPOINT_URL -u AWS_ENDPOINT_URL_STS "$moto_bin" -H 127.0.0.1 -p "$port" >"$work/moto.log" 2>&1 &
+moto_pid=$!
+for _ in $(seq 200); do curl -sf -o /dev/null "$moto/moto-api/" && break; sleep 0.1; done
+curl -sf -o /dev/null "$moto/moto-api/" || { echo "bench: moto did not start" >&2; cat "$work/moto.log" >&2; exit 1; }
+
+"$py" "$repo/bench/counting_proxy.py" "$port" "$work/proxy.port" &
+proxy_pid=$!
+for _ in $(seq 100); do [ -s "$work/proxy.port" ] && break; sleep 0.05; done
+proxy="http://127.0.0.1:$(cat "$work/proxy.port")"
+
+setup_env=(env AWS_ACCESS_KEY_ID=setup AWS_SECRET_ACCESS_KEY=setup AWS_DEFAULT_REGION=us-east-1
+           AWS_ENDPOINT_URL="$moto" AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null)
+allow_all='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}'
+trust='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:user/bench-user"},"Action":"sts:AssumeRole"}]}'
+"${setup_env[@]}" "$aws_bin" iam create-user --user-name bench-user >/dev/null
+"${setup_env[@]}" "$aws_bin" iam put-user-policy --user-name bench-user --policy-name all --policy-document "$allow_all"
+"${setup_env[@]}" "$aws_bin" iam create-role --role-name bench-role --assume-role-policy-document "$trust" >/dev/null
+"${setup_env[@]}" "$aws_bin" iam put-role-policy --role-name bench-role --policy-name all --policy-document "$allow_all"
+read -r key_id secret < <("${setup_env[@]}" "$aws_bin" iam create-access-key --user-name bench-user \
+  --query 'AccessKey.[AccessKeyId,SecretAccessKey]' --output text)
+curl -sf -X POST -H 'Content-Type: text/plain' --data 0 "$moto/moto-api/reset-auth" >/dev/null
+
+role_arn=arn:aws:iam::123456789012:role/bench-role
+umask 077
+mkdir -p "$work/home"
+cat >"$work/credentials" <<INI
+[bench-base]
+aws_access_key_id = $key_id
+aws_secret_access_key = $secret
+
+[static]
+aws_access_key_id = $key_id
+aws_secret_access_key = $secret
+INI
+cat >"$work/config" <<INI
+[default]
+region = us-east-1
+
+[profile static]
+region = us-east-1
+
+# sts-proc (cases a-e)
+[profile p]
+credential_process = $bin --profile p
+sts_proc_role_arn = $role_arn
+sts_proc_source_profile = bench-base
+sts_proc_role_session_name = bench
+region = us-east-1
+
+# sts-proc for the parallel case (its own cache key; endpoint set to the counting proxy)
+[profile pc]
+credential_process = $bin --profile pc
+sts_proc_role_arn = $role_arn
+sts_proc_source_profile = bench-base
+sts_proc_role_session_name = bench-parallel
+region = us-east-1
+
+# The AWS CLI's own assume-role provider (JSON cache in ~/.aws/cli/cache)
+[profile cli-role]
+role_arn = $role_arn
+source_profile = bench-base
+role_session_name = bench-cli
+region = us-east-1
+
+# A Python credential helper from PyPI as credential_process, with its own JSON cache
+[profile aec]
+credential_process = $aec_bin --profile cli-role --cache-file $work/aec-cache.json
+region = us-east-1
+INI
+export HOME="$work/home" AWS_CONFIG_FILE="$work/config" AWS_SHARED_CREDENTIALS_FILE="$work/credentials"
+export AWS_ENDPOINT_URL_STS="$moto" AWS_DEFAULT_REGION=us-east-1 AWS_PAGER=""
+unset AWS_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN
+cli_cache="$HOME/.aws/cli/cache"
+aec_cache="$work/aec-cache.json"
+
+count_reset() { curl -sf -X POST "$proxy/__bench/reset" >/dev/null; }
+count_assume() { curl -sf "$proxy/__bench/counts" | "$py" -c 'import json,sys; print(json.load(sys.stdin).get("AssumeRole", 0))'; }
+moto_requests() { grep -c '"POST / ' "$work/moto.log" || true; }
+
+# Warm everything once and check each path works (any failure stops the suite).
+log "warming caches"
+"$bin" --profile p >/dev/null
+"$aec_bin" --profile cli-role --cache-file "$aec_cache" >/dev/null
+"$aws_bin" s3 presign s3://bench/key --profile cli-role >/dev/null
+"$aws_bin" sts get-caller-identity --profile p --query Arn --output text >&2
+"$aws_bin" sts get-caller-identity --profile static --query Arn --output text >&2
+"$aws_bin" sts get-caller-identity --profile aec --query Arn --output text >&2
+"$aws_bin" sts get-caller-identity --profile cli-role --query Arn --output text >&2
+ls "$cli_cache"/*.json >/dev/null   # the CLI's JSON cache exists
+
+# The libsecret floor: an item of the same size as sts-proc's cached secret.
+item_size=$(secret-tool lookup application sts-proc profile p 2>/dev/null | wc -c || true)
+[ "${item_size:-0}" -gt 0 ] || item_size=$("$bin" --profile p | wc -c)
+head -c $((item_size * 2)) /dev/urandom | base64 -w0 | head -c "$item_size" \
+  | secret-tool store --label 'sts-proc bench floor' application sts-proc-bench kind floor
+floor_size=$(secret-tool lookup application sts-proc-bench kind floor | wc -c)
+echo "keyring item size: sts-proc $item_size bytes, floor item $floor_size bytes" >&2
+
+run_hf() {  # name, hyperfine args...
+  local name=$1; shift
+  log "hyperfine: $name"
+  "$hf" --style basic --export-markdown "$out/$name.md" --export-json "$out/$name.json" "$@"
+}
+
+aws_presign() { echo "$aws_bin s3 presign s3://bench/key --profile $1"; }
+curl_assume=(curl -sf -o /dev/null --aws-sigv4 aws:amz:us-east-1:sts --user "$key_id:$secret"
+  -H 'Content-Type: application/x-www-form-urlencoded'
+  --data "Action=AssumeRole&RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fbench-role&RoleSessionName=bench-curl&Version=2011-06-15"
+  "$moto/")
+"${curl_assume[@]}"   # works under signature checking
+curl_assume_cmd=$(printf '%s ' "${curl_assume[@]@Q}")
+
+if [ "$mode" != breakdown ]; then
+  # (a) cache hit, whole process, against its floors. Moto must see no request.
+  before=$(moto_requests)
+  run_hf a-hit -N "${hf_opts[@]}" \
+    -n "sts-proc --profile p (warm cache)" "$bin --profile p" \
+    -n "secret-tool lookup (same-size item)" "secret-tool lookup application sts-proc-bench kind floor" \
+    -n "sts-proc --version" "$bin --version" \
+    -n "/bin/true" "/bin/true"
+  after=$(moto_requests)
+  echo "moto requests during (a): $((after - before))" | tee "$out/a-hit-requests.txt" >&2
+  [ "$after" -eq "$before" ] || { echo "bench: the warm path made STS requests" >&2; exit 1; }
+
+  # (a2) warm path of credential helpers side by side (all print credential_process JSON or sign).
+  run_hf a2-warm-peers -N "${hf_slow[@]}" \
+    -n "sts-proc --profile p (warm keyring)" "$bin --profile p" \
+    -n "aws-export-credentials (warm --cache-file)" "$aec_bin --profile cli-role --cache-file $aec_cache" \
+    -n "aws s3 presign via CLI assume-role (warm JSON cache)" "$(aws_presign cli-role)" \
+    -n "aws s3 presign via sts-proc (warm)" "$(aws_presign p)"
+
+  # (b) cold: cache cleared before every run; AssumeRole against moto on loopback.
+  run_hf b-cold -N "${hf_slow[@]}" \
+    --prepare "$bin cache clear" -n "sts-proc --profile p (cold)" "$bin --profile p" \
+    --prepare "/bin/true" -n "curl --aws-sigv4 AssumeRole (moto + HTTP floor)" "$curl_assume_cmd" \
+    --prepare "rm -f $aec_cache" -n "aws-export-credentials (cold)" "$aec_bin --profile cli-role --cache-file $aec_cache" \
+    --prepare "rm -rf $cli_cache" -n "aws s3 presign via CLI assume-role (cold)" "$(aws_presign cli-role)" \
+    --prepare "$bin cache clear" -n "aws s3 presign via sts-proc (cold)" "$(aws_presign p)"
+
+  # (c) N parallel cold invocations through the counting proxy.
+  count_reset
+  run_hf c-parallel -N "${hf_slow[@]}" \
+    --prepare "$bin cache clear" -n "$parallel_n x sts-proc --profile pc in parallel (cold)" \
+    "env AWS_ENDPOINT_URL_STS=$proxy bash $repo/bench/parallel.sh $parallel_n $bin --profile pc"
+  total=$(count_assume)
+  runs=$("$py" -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["results"][0]["times"]))' "$out/c-parallel.json")
+  # The exact check: one more batch, counted on its own.
+  "$bin" cache clear; count_reset
+  t0=$(date +%s%N)
+  AWS_ENDPOINT_URL_STS=$proxy bash bench/parallel.sh "$parallel_n" "$bin" --profile pc
+  t1=$(date +%s%N)
+  one=$(count_assume)
+  # Peer: the Python helper has no cross-process lock (one request per caller).
+  rm -f "$aec_cache"; count_reset
+  t2=$(date +%s%N)
+  AWS_ENDPOINT_URL_STS=$proxy bash bench/parallel.sh "$parallel_n" "$aec_bin" --profile cli-role --cache-file "$aec_cache"
+  t3=$(date +%s%N)
+  aec_count=$(count_assume)
+  cat >"$out/c-requests.json" <<JSON
+{"parallel": $parallel_n, "sts_proc_single_batch_assume_role": $one,
+ "sts_proc_single_batch_wall_ms": $(( (t1 - t0) / 1000000 )),
+ "sts_proc_hyperfine_total_assume_role": $total, "sts_proc_hyperfine_timed_runs": $runs,
+ "aec_single_batch_assume_role": $aec_count, "aec_single_batch_wall_ms": $(( (t3 - t2) / 1000000 ))}
+JSON
+  cat "$out/c-requests.json" >&2
+  [ "$one" -eq 1 ] || { echo "bench: $parallel_n parallel cold calls made $one AssumeRole requests (expected 1)" >&2; exit 1; }
+
+  # (d) an AWS CLI command through sts-proc (warm) vs static keys, and the peers.
+  "$bin" --profile p >/dev/null; "$aec_bin" --profile cli-role --cache-file "$aec_cache" >/dev/null
+  "$aws_bin" s3 presign s3://bench/key --profile cli-role >/dev/null
+  run_hf d-cli -N "${hf_slow[@]}" \
+    -n "aws sts get-caller-identity --profile static (user keys)" "$aws_bin sts get-caller-identity --profile static" \
+    -n "aws sts get-caller-identity --profile p (sts-proc, warm)" "$aws_bin sts get-caller-identity --profile p" \
+    -n "aws sts get-caller-identity --profile cli-role (CLI JSON cache, warm)" "$aws_bin sts get-caller-identity --profile cli-role" \
+    -n "aws sts get-caller-identity --profile aec (aws-export-credentials, warm)" "$aws_bin sts get-caller-identity --profile aec"
+
+  # (e) peak RSS, /usr/bin/time -v, max over several runs.
+  log "peak RSS (/usr/bin/time -v, $rss_runs runs each)"
+  rss() {  # label, prepare command (or ""), command...
+    local label=$1 prep=$2; shift 2; local max=0 kb i
+    for ((i = 0; i < rss_runs; i++)); do
+      [ -z "$prep" ] || eval "$prep" >/dev/null
+      kb=$(/usr/bin/time -v "$@" 2>&1 >/dev/null | sed -n 's/.*Maximum resident set size (kbytes): //p')
+      [ -n "$kb" ] || { echo "bench: /usr/bin/time failed for $label" >&2; exit 1; }
+      if [ "$kb" -gt "$max" ]; then max=$kb; fi
+    done
+    printf '{"label": "%s", "max_rss_kb": %d, "runs": %d}\n' "$label" "$max" "$rss_runs" >>"$out/e-rss.jsonl"
+    printf '%-55s %8d kB\n' "$label" "$max" >&2
+  }
+  rm -f "$out/e-rss.jsonl"
+  "$bin" --profile p >/dev/null
+  rss "sts-proc --profile p (warm, a)" "" "$bin" --profile p
+  rss "sts-proc --profile p (cold, b)" "'$bin' cache clear" "$bin" --profile p
+  rss "secret-tool lookup (same-size item)" "" secret-tool lookup application sts-proc-bench kind floor
+  rss "sts-proc --version" "" "$bin" --version
+  rss "aws-export-credentials (warm)" "" "$aec_bin" --profile cli-role --cache-file "$aec_cache"
+  rss "aws-export-credentials (cold)" "rm -f '$aec_cache'" "$aec_bin" --profile cli-role --cache-file "$aec_cache"
+  rss "aws s3 presign via CLI assume-role (warm)" "" "$aws_bin" s3 presign s3://bench/key --profile cli-role
+  rss "aws s3 presign via CLI assume-role (cold)" "rm -rf '$cli_cache'" "$aws_bin" s3 presign s3://bench/key --profile cli-role
+
+  # The commands, for BENCHMARKS.md.
+  { echo "sts-proc: $built ($("$bin" --version), $(stat -c %s "$bin") bytes, copied to a temporary folder for the run)"; echo "aws: $aws_bin ($("$aws_bin" --version 2>&1))"
+    echo "aws-export-credentials: $aec_bin ($("$aec_bin" --version 2>&1))"
+    echo "hyperfine: $("$hf" --version)"; echo "moto: $("$py" -c 'import moto; print(moto.__version__)')"
+    echo "libsecret item sizes: sts-proc $item_size bytes, floor $floor_size bytes"
+  } >"$out/versions.txt"
+  "$py" bench/report.py "$out" "$mode" >"$out/$([ "$mode" = smoke ] && echo smoke-run || echo full-run).md"
+  log "summary: $out/$([ "$mode" = smoke ] && echo smoke-run || echo full-run).md"
+fi
+
+if [ "$mode" != smoke ]; then
+  "$bin" --profile p >/dev/null
+  bash bench/breakdown.sh "$out/breakdown" "$bin" p
+fi
+log "bench: done ($mode)"
