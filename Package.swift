@@ -32,7 +32,12 @@ let package = Package(
             dependencies: [
                 "STSProcCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            // The Swift runtime linked in: every SDK process starts sts-proc, and loading
+            // the runtime's shared libraries cost more than a third of a cache hit
+            // (BENCHMARKS.md).
+            linkerSettings: [.unsafeFlags(["-static-stdlib"]), .linkedLibrary("_FoundationCollections"),
+                             .linkedLibrary("_FoundationCShims"), .linkedLibrary("swiftSynchronization")]
         ),
         .testTarget(
             name: "STSProcCoreTests",
