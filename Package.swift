@@ -22,9 +22,10 @@ let package = Package(
         .systemLibrary(name: "CLibXML2", providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CLibSecret", pkgConfig: "libsecret-1",
                        providers: [.apt(["libsecret-1-dev"])]),
+        .systemLibrary(name: "CKernelKeyring"),
         .target(
             name: "STSProcCore",
-            dependencies: ["CCurl", "CLibXML2", "CLibSecret"],
+            dependencies: ["CCurl", "CLibXML2", "CLibSecret", "CKernelKeyring"],
             swiftSettings: [libxml2Headers]
         ),
         .executableTarget(

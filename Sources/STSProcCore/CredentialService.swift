@@ -33,7 +33,8 @@ public struct CredentialService {
                             note: @escaping (String) -> Void) throws(STSProcError) -> AWSCredentials {
         let plan = try plan(profile: profile)
         let cache = KeyringCache(store: SecretServiceStore(), lockFolder: RefreshLock.folder(environment: environment),
-                                 note: note)
+                                 note: note, kernel: plan.cachePolicy.usesKernelKeyring ? KernelKeyringCache() : nil,
+                                 now: now)
         let now = self.now
         let provider = CachingCredentialProvider(cache: cache, now: now, fetch: { plan throws(STSProcError) in
             try Self.fetch(plan, now: now, mfaSessions: KeyringMFASessions(cache: cache, now: now))
@@ -61,6 +62,7 @@ public struct CredentialService {
     }
 
     public func clearCache(profile: String?) throws(KeyringFailure) {
+        KernelKeyringCache().removeAll(profile: profile)
         try SecretServiceStore(timeLimit: 5).remove(profile: profile)
     }
 }

@@ -24,6 +24,7 @@ private final class MemoryStore: CredentialStore {
 
     func list() throws(KeyringFailure) -> [CacheListing] { [] }
     func remove(profile: String?) throws(KeyringFailure) { items = [:] }
+    func probe() throws(KeyringFailure) { if let failure { throw failure } }
 }
 
 @Suite struct CachingCredentialProviderTests {
@@ -51,7 +52,8 @@ private final class MemoryStore: CredentialStore {
         nonisolated(unsafe) var fetches = 0
         nonisolated(unsafe) var notes: [String] = []
         let provider = CachingCredentialProvider(
-            cache: KeyringCache(store: store, lockFolder: lockFolder, lockTimeLimit: 1, note: { notes.append($0) }),
+            cache: KeyringCache(store: store, lockFolder: lockFolder, lockTimeLimit: 1, note: { notes.append($0) },
+                                kernel: nil, now: time ?? now),
             now: time ?? now,
             fetch: { _ throws(STSProcError) in fetches += 1; return fetched })
         let result = try provider.credentials(for: plan, refresh: refresh)

@@ -20,6 +20,7 @@ private struct FixedStore: CredentialStore {
     func replace(_ entry: CacheEntry, credentials: AWSCredentials, label: String) throws(KeyringFailure) {}
     func list() throws(KeyringFailure) -> [CacheListing] { [] }
     func remove(profile: String?) throws(KeyringFailure) {}
+    func probe() throws(KeyringFailure) { if let failure { throw failure } }
 }
 
 @Suite struct DoctorTests {

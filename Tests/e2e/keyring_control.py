@@ -80,3 +80,20 @@ def secret_tool_clear(env: dict, attributes: dict) -> None:
     for key, value in attributes.items():
         argv += [key, value]
     subprocess.run(argv, env=env, check=True, timeout=10, capture_output=True)
+
+
+def clear_kernel_copies() -> None:
+    """Invalidate sts-proc's first-level copies in the kernel user keyring (what their
+    five-minute lifetime would do), through the keyctl system calls."""
+    import ctypes
+    import os
+    libc = ctypes.CDLL(None, use_errno=True)
+    sys_keyctl = 250 if os.uname().machine == "x86_64" else 219
+    user_keyring, keyctl_read, keyctl_describe, keyctl_invalidate = -4, 11, 6, 21
+    ids = (ctypes.c_int32 * 1024)()
+    length = libc.syscall(sys_keyctl, keyctl_read, user_keyring, ids, ctypes.sizeof(ids))
+    for key in list(ids)[: max(0, min(length, ctypes.sizeof(ids)) // 4)]:
+        buffer = ctypes.create_string_buffer(512)
+        if libc.syscall(sys_keyctl, keyctl_describe, key, buffer, 512) > 0:
+            if buffer.value.decode(errors="replace").split(";", 4)[-1].startswith("sts-proc:"):
+                libc.syscall(sys_keyctl, keyctl_invalidate, key)

@@ -135,6 +135,7 @@ def test_corrupt_item_is_ignored_and_replaced(env, moto_auth):
     item = keyring_control.secret_tool_items(env)[0]
     attributes = {k.split(".", 1)[1]: v for k, v in item.items() if k.startswith("attribute.")}
     keyring_control.secret_tool_store(env, attributes, "{not a credential")
+    keyring_control.clear_kernel_copies()
     res = run_sts_proc(["--profile", "p"], env)
     repaired = parse_credentials(res)
     assert res.stderr == ""
@@ -146,6 +147,7 @@ def test_corrupt_item_is_ignored_and_replaced(env, moto_auth):
 
 def test_locked_collection_still_serves_quickly_with_a_note(env, moto_auth):
     parse_credentials(run_sts_proc(["--profile", "p"], env))
+    keyring_control.clear_kernel_copies()  # as after their five minutes
     keyring_control.lock_default_collection()
     assert keyring_control.is_locked()
     counter = Counter(moto_auth)
@@ -254,3 +256,31 @@ def test_cache_none_never_touches_the_keyring(aws_env, moto_auth):
     aws_env.sts_proc_profile("p", moto_auth.role_arn, "base", session_name=SESSION, cache="none")
     parse_credentials(run_sts_proc(["--profile", "p"], aws_env))
     assert keyring_control.secret_tool_items(aws_env) == []
+
+
+def test_kernel_keyring_copies_serve_a_burst_without_the_bus(env, moto_auth):
+    counter = Counter(moto_auth)
+    first = parse_credentials(run_sts_proc(["--profile", "p"], env))
+    no_bus = dict(env)
+    no_bus.pop("DBUS_SESSION_BUS_ADDRESS", None)
+    res = run_sts_proc(["--profile", "p"], no_bus)
+    assert parse_credentials(res) == first
+    assert res.stderr == "", "the Secret Service was consulted although a kernel copy exists"
+    assert counter.delta == 1
+    # `cache clear` removes the copies too.
+    assert run_sts_proc(["cache", "clear"], env).rc == 0
+    res = run_sts_proc(["--profile", "p"], no_bus)
+    parse_credentials(res)
+    assert "note:" in res.stderr and counter.delta == 2
+
+
+def test_kernel_cache_off_always_asks_the_secret_service(aws_env, moto_auth):
+    aws_env.credentials("base", moto_auth.user)
+    aws_env.sts_proc_profile("p", moto_auth.role_arn, "base", session_name=SESSION, cache=None,
+                             sts_proc_kernel_cache="off")
+    parse_credentials(run_sts_proc(["--profile", "p"], aws_env))
+    no_bus = dict(aws_env)
+    no_bus.pop("DBUS_SESSION_BUS_ADDRESS", None)
+    res = run_sts_proc(["--profile", "p"], no_bus)
+    parse_credentials(res)
+    assert "note:" in res.stderr

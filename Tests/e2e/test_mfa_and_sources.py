@@ -163,6 +163,7 @@ def test_expired_cached_session_is_renewed_with_a_new_code(env, moto_open, mfa_p
     expired = dict(attributes, expires=str(int(time.time()) - 60))
     keyring_control.secret_tool_clear(env, attributes)
     keyring_control.secret_tool_store(env, expired, session["secret"], label=session["label"])
+    keyring_control.clear_kernel_copies()
     mfa_process.code_file.write_text("222222")
     sessions = Counter(moto_open, "GetSessionToken")
     parse_credentials(run_sts_proc(["--profile", "a", "--refresh"], env))

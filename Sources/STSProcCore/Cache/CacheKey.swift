@@ -6,6 +6,8 @@ internal import CLibSecret
 /// Secrets are not part of it, and it is a one-way digest, so the keyring attribute shows nothing.
 struct CacheKey: Hashable, Sendable {
     let digest: String
+    /// What the digest is of; the kernel-keyring layer compares it on every read.
+    let material: String
 
     init(plan: CredentialPlan) {
         self.init(material: Self.material(of: plan))
@@ -15,6 +17,7 @@ struct CacheKey: Hashable, Sendable {
         let hex = stsproc_sha256_hex(material)!
         defer { g_free(hex) }
         digest = String(cString: hex)
+        self.material = material
     }
 
     /// A versioned, unambiguous text form (values are length-prefixed, so no value can

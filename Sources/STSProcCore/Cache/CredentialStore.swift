@@ -10,6 +10,9 @@ protocol CredentialStore {
     func list() throws(KeyringFailure) -> [CacheListing]
     /// Removes every sts-proc item, or only one profile's.
     func remove(profile: String?) throws(KeyringFailure)
+    /// Fails unless items could be stored now (reachable, default collection unlocked);
+    /// lookups skip this check to stay fast.
+    func probe() throws(KeyringFailure)
 }
 
 /// The attributes that find one cached credential.

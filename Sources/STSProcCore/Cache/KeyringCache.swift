@@ -8,12 +8,26 @@ struct KeyringCache {
     /// Longer than a healthy refresh takes, shorter than anyone would wait for a shell prompt.
     var lockTimeLimit = 30.0
     let note: (String) -> Void
+    /// The first-level copies in the kernel keyring; nil when turned off.
+    var kernel: KernelKeyringCache?
+    var now: UTCTime
 
     func credentials(for entry: CacheEntry, validAfter: UTCTime, refresh: Bool, label: String, notePrefix: String,
                      fetch: () throws(STSProcError) -> AWSCredentials) throws(STSProcError) -> AWSCredentials {
-        if !refresh {
+        let copy = { (credentials: AWSCredentials) in
+            kernel?.write(profile: entry.profile, material: entry.key.material, credentials: credentials, now: now,
+                          validAfter: validAfter)
+        }
+        if refresh {
+            kernel?.remove(profile: entry.profile, material: entry.key.material)
+        } else {
+            if let credentials = kernel?.read(profile: entry.profile, material: entry.key.material, validAfter: validAfter) {
+                return credentials
+            }
             switch lookup(entry, validAfter: validAfter, notePrefix: notePrefix) {
-            case .hit(let credentials): return credentials
+            case .hit(let credentials):
+                copy(credentials)
+                return credentials
             case .keyringUnusable: return try fetch()
             case .miss: break
             }
@@ -27,7 +41,9 @@ struct KeyringCache {
             // between its first look and taking the lock.
             if !refresh || waited {
                 switch lookup(entry, validAfter: validAfter, notePrefix: notePrefix) {
-                case .hit(let credentials): return credentials
+                case .hit(let credentials):
+                    copy(credentials)
+                    return credentials
                 case .keyringUnusable: return try fetch()
                 case .miss: break
                 }
@@ -42,6 +58,8 @@ struct KeyringCache {
         if let expiration = credentials.expiration, expiration > validAfter {
             do {
                 try store.replace(entry, credentials: credentials, label: label)
+                // Only what the Secret Service accepted is copied: a locked keyring stays in force.
+                copy(credentials)
             } catch {
                 note("\(notePrefix)\(error.explanation); the credential was not cached.")
             }

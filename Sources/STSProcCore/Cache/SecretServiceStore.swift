@@ -10,8 +10,12 @@ struct SecretServiceStore: CredentialStore {
 
     func lookup(_ entry: CacheEntry, validAfter: UTCTime) throws(KeyringFailure) -> CacheLookup {
         let match = Self.matchAttributes(entry)
-        return try withSession { session throws(KeyringFailure) in
+        // The hit path skips the collection check (four bus calls): a found item says
+        // itself whether it is locked, and a locked collection's items are not found at
+        // all, so the store on the miss path is where a locked collection shows.
+        return try withSession(checkingCollection: false) { session throws(KeyringFailure) in
             guard let item = try session.search(match, all: false).first else { return .miss }
+            if item.isLocked { throw .locked }
             guard let expires = item.attributes["expires"].flatMap({ Int64($0) }) else { return .corrupt }
             guard expires > validAfter.secondsSinceEpoch else { return .miss }
             guard let secret = try item.loadSecret(), let credentials = CachedCredential.decode(secret) else {
@@ -52,17 +56,22 @@ struct SecretServiceStore: CredentialStore {
         try withSession { [match] session throws(KeyringFailure) in try session.clear(match) }
     }
 
+    func probe() throws(KeyringFailure) {
+        try withSession { _ throws(KeyringFailure) in }
+    }
+
     private static func matchAttributes(_ entry: CacheEntry) -> [String: String] {
         ["application": application, "profile": entry.profile, "key": entry.key.digest]
     }
 
     private func withSession<Value: Sendable>(
+        checkingCollection: Bool = true,
         _ body: @escaping @Sendable (SecretServiceSession) throws(KeyringFailure) -> Value
     ) throws(KeyringFailure) -> Value {
         let outcome = Deadline.run(seconds: timeLimit) { () -> Result<Value, KeyringFailure> in
             do throws(KeyringFailure) {
                 let session = try SecretServiceSession()
-                try session.requireUsableDefaultCollection()
+                if checkingCollection { try session.requireUsableDefaultCollection() }
                 return .success(try body(session))
             } catch {
                 return .failure(error)

@@ -191,6 +191,7 @@ public struct Doctor {
         guard plan.cachePolicy.isEnabled, plan.obtainsTemporaryCredentials else { return }
         let entry = CacheEntry(profile: plan.profile, key: CacheKey(plan: plan), roleARN: plan.finalRoleARN ?? "")
         do {
+            try store.probe()
             switch try store.lookup(entry, validAfter: now) {
             case .hit(let credentials):
                 let left = credentials.expiration.map { now.seconds(until: $0) } ?? 0

@@ -107,6 +107,9 @@ final class SecretServiceItem {
         return result
     }
 
+    /// A locked item's secret cannot be read without an unlock prompt, which sts-proc never raises.
+    var isLocked: Bool { secret_item_get_locked(item) != 0 }
+
     /// The secret as text, or nil when it is not text.
     func loadSecret() throws(KeyringFailure) -> String? {
         var error: UnsafeMutablePointer<GError>?

@@ -115,10 +115,13 @@ public struct CachePolicy: Sendable, Equatable {
     public var isEnabled: Bool
     /// Seconds of life a cached credential must still have to be served.
     public var minimumTTL: Int
+    /// `sts_proc_kernel_cache`: copies in the kernel keyring in front of the Secret Service.
+    public var usesKernelKeyring: Bool
 
-    public init(isEnabled: Bool = true, minimumTTL: Int = CachePolicy.defaultMinimumTTL) {
+    public init(isEnabled: Bool = true, minimumTTL: Int = CachePolicy.defaultMinimumTTL, usesKernelKeyring: Bool = true) {
         self.isEnabled = isEnabled
         self.minimumTTL = minimumTTL
+        self.usesKernelKeyring = usesKernelKeyring
     }
 }
 

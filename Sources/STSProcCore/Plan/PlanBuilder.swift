@@ -138,6 +138,14 @@ public struct PlanBuilder {
                                reason: "'\(other)' is neither keyring nor none",
                                remedy: "Set sts_proc_cache = keyring (the default) or none")
         }
+        switch profile.ownSetting("kernel_cache") {
+        case nil, "on": policy.usesKernelKeyring = true
+        case "off": policy.usesKernelKeyring = false
+        case let other?:
+            throw STSProcError(.configuration, failure: "invalid sts_proc_kernel_cache",
+                               reason: "'\(other)' is neither on nor off",
+                               remedy: "Set sts_proc_kernel_cache = on (the default) or off")
+        }
         if let minimumTTL = profile.ownSetting("min_ttl") {
             policy.minimumTTL = try SettingParsers.positiveInteger(minimumTTL, key: "sts_proc_min_ttl", range: 0...43_200)
         }

@@ -1,0 +1,92 @@
+internal import CKernelKeyring
+import Glibc
+
+/// A first-level cache in front of the Secret Service: credentials copied into the
+/// kernel's per-user keyring (keyrings(7)) for at most a few minutes, so that a burst of
+/// SDK processes (a terraform run) is served without a single D-Bus call.
+///
+/// Secrecy: the keys live in kernel memory (never swapped, never on disk), readable only
+/// by processes of the same user, which can equally read an unlocked Secret Service. What
+/// changes is that locking the Secret Service collection takes effect for sts-proc only
+/// when the copies expire, hence the short lifetime. `cache clear` and `--refresh` remove
+/// them at once; `sts_proc_kernel_cache = off` turns the layer off.
+struct KernelKeyringCache {
+    /// Five minutes: long enough for a burst of processes, short enough that locking the
+    /// keyring or revoking a session soon reaches every caller.
+    static let maximumLifetime: Int64 = 300
+    static let descriptionPrefix = "sts-proc:"
+    private static let payloadHeader = "sts-proc first-level cache v1\n"
+
+    /// The key's name: the profile and a hash of the cache-key material. The hash need not
+    /// resist collisions: the payload carries the material itself, compared on every read.
+    static func description(profile: String, material: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a, 64 bits
+        for byte in material.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        let hex = String(hash, radix: 16)
+        return descriptionPrefix + profile + ":" + String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
+    func read(profile: String, material: String, validAfter: UTCTime) -> AWSCredentials? {
+        let key = stsproc_keyctl_search(STSPROC_KEY_SPEC_USER_KEYRING, Self.description(profile: profile, material: material))
+        guard key > 0, let payload = Self.payload(of: key) else { return nil }
+        let expected = Self.payloadHeader + "\(material.utf8.count)\n" + material
+        guard payload.hasPrefix(expected),
+              let credentials = CachedCredential.decode(String(payload.dropFirst(expected.count))),
+              let expiration = credentials.expiration, expiration > validAfter else { return nil }
+        return credentials
+    }
+
+    /// Copies a credential in, to live until it must be refreshed and at most `maximumLifetime`.
+    func write(profile: String, material: String, credentials: AWSCredentials, now: UTCTime, validAfter: UTCTime) {
+        guard let expiration = credentials.expiration else { return }
+        let lifetime = min(Self.maximumLifetime, validAfter.seconds(until: expiration))
+        guard lifetime > 0 else { return }
+        let payload = Array((Self.payloadHeader + "\(material.utf8.count)\n" + material + CachedCredential.encode(credentials)).utf8)
+        let key = stsproc_add_key(Self.description(profile: profile, material: material), payload, payload.count,
+                                  STSPROC_KEY_SPEC_USER_KEYRING)
+        guard key > 0 else { return }
+        // Possessor: everything; the user: view, read, write, search, set attributes;
+        // group and others: nothing.
+        _ = stsproc_keyctl_setperm(key, 0x3f3f_0000)
+        if stsproc_keyctl_set_timeout(key, UInt32(lifetime)) != 0 { _ = stsproc_keyctl_invalidate(key) }
+    }
+
+    func remove(profile: String, material: String) {
+        let key = stsproc_keyctl_search(STSPROC_KEY_SPEC_USER_KEYRING, Self.description(profile: profile, material: material))
+        if key > 0 { _ = stsproc_keyctl_invalidate(key) }
+    }
+
+    /// Removes every copy sts-proc made, or one profile's: the user keyring's keys are
+    /// listed and those whose description starts with our prefix invalidated.
+    func removeAll(profile: String?) {
+        var ids = [Int32](repeating: 0, count: 1024)
+        let length = ids.withUnsafeMutableBytes {
+            stsproc_keyctl_read(STSPROC_KEY_SPEC_USER_KEYRING, $0.baseAddress, $0.count)
+        }
+        guard length > 0 else { return }
+        let prefix = Self.descriptionPrefix + (profile.map { $0 + ":" } ?? "")
+        for key in ids.prefix(min(Int(length) / 4, ids.count)) where key > 0 {
+            var buffer = [CChar](repeating: 0, count: 512)
+            guard stsproc_keyctl_describe(key, &buffer, buffer.count) > 0 else { continue }
+            // "type;uid;gid;perm;description"
+            let text = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            let fields = text.split(separator: ";", maxSplits: 4, omittingEmptySubsequences: false)
+            guard fields.count == 5, fields[0] == "user", fields[4].hasPrefix(prefix) else { continue }
+            _ = stsproc_keyctl_invalidate(key)
+        }
+    }
+
+    private static func payload(of key: Int32) -> String? {
+        var buffer = [UInt8](repeating: 0, count: 8192)
+        while true {
+            let length = buffer.withUnsafeMutableBytes { stsproc_keyctl_read(key, $0.baseAddress, $0.count) }
+            guard length >= 0 else { return nil }
+            if length <= buffer.count { return String(decoding: buffer.prefix(length), as: UTF8.self) }
+            guard length <= 1 << 20 else { return nil }
+            buffer = [UInt8](repeating: 0, count: length)
+        }
+    }
+}
