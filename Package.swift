@@ -1,9 +1,17 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
 
-/// Where Debian (and most distributions) keep libxml2's headers; `pkg-config --cflags
-/// libxml-2.0` says the same.
-let libxml2Headers = SwiftSetting.unsafeFlags(["-Xcc", "-I/usr/include/libxml2"])
+/// Where Debian keeps the headers of the libraries that are loaded on first use rather
+/// than linked (`pkg-config --cflags libxml-2.0 libsecret-1` says the same). GLib's
+/// configuration header sits in the architecture's library folder.
+let glibConfigHeaders = ["x86_64", "aarch64", "arm", "i386", "powerpc64le", "s390x"]
+    .map { "/usr/lib/\($0)-linux-gnu/glib-2.0/include" }
+    .first { FileManager.default.fileExists(atPath: $0) } ?? "/usr/lib/x86_64-linux-gnu/glib-2.0/include"
+let lazyLibraryHeaders = SwiftSetting.unsafeFlags([
+    "-Xcc", "-I/usr/include/libxml2",
+    "-Xcc", "-I/usr/include/libsecret-1", "-Xcc", "-I/usr/include/glib-2.0", "-Xcc", "-I" + glibConfigHeaders,
+])
 
 let package = Package(
     name: "sts-proc",
@@ -15,18 +23,18 @@ let package = Package(
     ],
     targets: [
         // One thin module per C library; only STSProcCore imports them, `internal`ly.
-        // libcurl and libxml2 are not linked: their shims dlopen them on first use, so a
-        // cache hit never pays for loading them (libxml2 alone pulls in ICU). That is also
-        // why they have no pkgConfig: SwiftPM would add `-lcurl` / `-lxml2` to the link.
+        // None is linked: each shim dlopens its library on first use, so a cache hit served
+        // from the kernel keyring loads none of them (libxml2 alone pulls in ICU, libsecret
+        // GLib, GIO and libgcrypt). That is also why they have no pkgConfig: SwiftPM would
+        // add `-lcurl` and the like to the link.
         .systemLibrary(name: "CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CLibXML2", providers: [.apt(["libxml2-dev"])]),
-        .systemLibrary(name: "CLibSecret", pkgConfig: "libsecret-1",
-                       providers: [.apt(["libsecret-1-dev"])]),
+        .systemLibrary(name: "CLibSecret", providers: [.apt(["libsecret-1-dev"])]),
         .systemLibrary(name: "CKernelKeyring"),
         .target(
             name: "STSProcCore",
             dependencies: ["CCurl", "CLibXML2", "CLibSecret", "CKernelKeyring"],
-            swiftSettings: [libxml2Headers]
+            swiftSettings: [lazyLibraryHeaders]
         ),
         .executableTarget(
             name: "sts-proc",
@@ -44,7 +52,7 @@ let package = Package(
             name: "STSProcCoreTests",
             dependencies: ["STSProcCore"],
             exclude: ["Fixtures"],
-            swiftSettings: [libxml2Headers]
+            swiftSettings: [lazyLibraryHeaders]
         ),
     ],
     swiftLanguageModes: [.v6]

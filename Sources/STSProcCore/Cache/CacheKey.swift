@@ -5,7 +5,6 @@ internal import CLibSecret
 /// that editing any of them misses the cache instead of serving a stale identity.
 /// Secrets are not part of it, and it is a one-way digest, so the keyring attribute shows nothing.
 struct CacheKey: Hashable, Sendable {
-    let digest: String
     /// What the digest is of; the kernel-keyring layer compares it on every read.
     let material: String
 
@@ -14,10 +13,19 @@ struct CacheKey: Hashable, Sendable {
     }
 
     init(material: String) {
-        let hex = stsproc_sha256_hex(material)!
-        defer { g_free(hex) }
-        digest = String(cString: hex)
         self.material = material
+    }
+
+    /// Hex SHA-256 of the material (by GLib, loaded with libsecret): the keyring item's `key`
+    /// attribute and the refresh lock's name. Computed only when those are needed, so a
+    /// kernel-keyring hit loads no GLib. Without libsecret there is no keyring item, and the
+    /// lock name falls back to a plain 64-bit hash.
+    var digest: String {
+        guard stsproc_secret_available() != 0, let hex = stsproc_sha256_hex(material) else {
+            return "fnv-" + KernelKeyringCache.description(profile: "", material: material).split(separator: ":").last!
+        }
+        defer { stsproc_free(hex) }
+        return String(cString: hex)
     }
 
     /// A versioned, unambiguous text form (values are length-prefixed, so no value can

@@ -7,34 +7,34 @@ final class SecretServiceSession {
     private let service: UnsafeMutablePointer<SecretService>
 
     init() throws(KeyringFailure) {
+        guard stsproc_secret_available() != 0 else { throw .unavailable("libsecret-1.so.0 could not be loaded") }
         var error: UnsafeMutablePointer<GError>?
-        guard let service = secret_service_get_sync(SECRET_SERVICE_NONE, nil, &error) else {
+        guard let service = stsproc_secret_service_get_sync(SECRET_SERVICE_NONE, &error) else {
             throw .unavailable(Self.consume(error) ?? "no Secret Service")
         }
         self.service = service
     }
 
-    deinit { g_object_unref(service) }
+    deinit { stsproc_object_unref(service) }
 
     /// Fails with `.locked` or `.noDefaultCollection` unless items can be read and written
     /// without an unlock prompt.
     func requireUsableDefaultCollection() throws(KeyringFailure) {
         var error: UnsafeMutablePointer<GError>?
-        let collection = secret_collection_for_alias_sync(service, SECRET_COLLECTION_DEFAULT, SECRET_COLLECTION_NONE,
-                                                          nil, &error)
+        let collection = stsproc_secret_collection_for_alias_sync(service, SECRET_COLLECTION_DEFAULT, &error)
         if let message = Self.consume(error) { throw .unavailable(message) }
         guard let collection else { throw .noDefaultCollection }
-        defer { g_object_unref(collection) }
-        if secret_collection_get_locked(collection) != 0 { throw .locked }
+        defer { stsproc_object_unref(collection) }
+        if stsproc_secret_collection_get_locked(collection) != 0 { throw .locked }
     }
 
     /// Items whose attributes include all of `attributes`; `all: false` stops at the first.
     func search(_ attributes: [String: String], all: Bool) throws(KeyringFailure) -> [SecretServiceItem] {
         let table = Self.table(attributes)
-        defer { g_hash_table_unref(table) }
+        defer { stsproc_attributes_free(table) }
         var error: UnsafeMutablePointer<GError>?
-        let list = secret_service_search_sync(service, stsproc_credential_schema(), table,
-                                              all ? SECRET_SEARCH_ALL : SECRET_SEARCH_NONE, nil, &error)
+        let list = stsproc_secret_service_search_sync(service, stsproc_credential_schema(), table,
+                                                      all ? SECRET_SEARCH_ALL : SECRET_SEARCH_NONE, &error)
         if let message = Self.consume(error) { throw .unavailable(message) }
         defer { stsproc_object_list_free(list) }
         var items: [SecretServiceItem] = []
@@ -51,12 +51,12 @@ final class SecretServiceSession {
     /// Creates an item in the default collection (replacing one with identical attributes).
     func store(_ attributes: [String: String], label: String, secret: String) throws(KeyringFailure) {
         let table = Self.table(attributes)
-        defer { g_hash_table_unref(table) }
-        let value = secret_value_new(secret, -1, "text/plain")
-        defer { secret_value_unref(UnsafeMutableRawPointer(value)) }
+        defer { stsproc_attributes_free(table) }
+        let value = stsproc_secret_value_new(secret)
+        defer { stsproc_secret_value_unref(value) }
         var error: UnsafeMutablePointer<GError>?
-        let stored = secret_service_store_sync(service, stsproc_credential_schema(), table, SECRET_COLLECTION_DEFAULT,
-                                               label, value, nil, &error)
+        let stored = stsproc_secret_service_store_sync(service, stsproc_credential_schema(), table,
+                                                       SECRET_COLLECTION_DEFAULT, label, value, &error)
         if let message = Self.consume(error) { throw .unavailable(message) }
         if stored == 0 { throw .unavailable("the item was not stored") }
     }
@@ -64,10 +64,10 @@ final class SecretServiceSession {
     /// Deletes every unlocked item whose attributes include all of `attributes`.
     func clear(_ attributes: [String: String]) throws(KeyringFailure) {
         let table = Self.table(attributes)
-        defer { g_hash_table_unref(table) }
+        defer { stsproc_attributes_free(table) }
         var error: UnsafeMutablePointer<GError>?
         // FALSE without an error only means nothing matched.
-        _ = secret_service_clear_sync(service, stsproc_credential_schema(), table, nil, &error)
+        _ = stsproc_secret_service_clear_sync(service, stsproc_credential_schema(), table, &error)
         if let message = Self.consume(error) { throw .unavailable(message) }
     }
 
@@ -80,7 +80,7 @@ final class SecretServiceSession {
     /// The error's message, freeing it; nil when there was no error.
     static func consume(_ error: UnsafeMutablePointer<GError>?) -> String? {
         guard let error else { return nil }
-        defer { g_error_free(error) }
+        defer { stsproc_error_free(error) }
         return error.pointee.message.map { String(cString: $0) } ?? "unknown D-Bus error"
     }
 }
@@ -91,15 +91,15 @@ final class SecretServiceItem {
     private let item: UnsafeMutablePointer<SecretItem>
 
     init(retaining item: UnsafeMutablePointer<SecretItem>) {
-        g_object_ref(item)
+        stsproc_object_ref(item)
         self.item = item
     }
 
-    deinit { g_object_unref(item) }
+    deinit { stsproc_object_unref(item) }
 
     var attributes: [String: String] {
-        guard let table = secret_item_get_attributes(item) else { return [:] }
-        defer { g_hash_table_unref(table) }
+        guard let table = stsproc_secret_item_get_attributes(item) else { return [:] }
+        defer { stsproc_attributes_free(table) }
         var result: [String: String] = [:]
         for key in ["application", "profile", "key", "role", "expires"] {
             if let value = stsproc_attributes_get(table, key) { result[key] = String(cString: value) }
@@ -108,15 +108,15 @@ final class SecretServiceItem {
     }
 
     /// A locked item's secret cannot be read without an unlock prompt, which sts-proc never raises.
-    var isLocked: Bool { secret_item_get_locked(item) != 0 }
+    var isLocked: Bool { stsproc_secret_item_get_locked(item) != 0 }
 
     /// The secret as text, or nil when it is not text.
     func loadSecret() throws(KeyringFailure) -> String? {
         var error: UnsafeMutablePointer<GError>?
-        _ = secret_item_load_secret_sync(item, nil, &error)
+        _ = stsproc_secret_item_load_secret_sync(item, &error)
         if let message = SecretServiceSession.consume(error) { throw .unavailable(message) }
-        guard let value = secret_item_get_secret(item) else { return nil }
-        defer { secret_value_unref(UnsafeMutableRawPointer(value)) }
-        return secret_value_get_text(value).map { String(cString: $0) }
+        guard let value = stsproc_secret_item_get_secret(item) else { return nil }
+        defer { stsproc_secret_value_unref(value) }
+        return stsproc_secret_value_get_text(value).map { String(cString: $0) }
     }
 }
