@@ -38,8 +38,15 @@ struct KeyringCache {
         case .acquired(let lock, let waited):
             heldLock = lock
             // A plain run re-reads even when it did not wait: the holder may have finished
-            // between its first look and taking the lock.
+            // between its first look and taking the lock. Such a holder copied its result
+            // into the kernel keyring before letting go of the lock, so when that layer is
+            // on and nobody was waited for, looking there suffices.
             if !refresh || waited {
+                if let credentials = kernel?.read(profile: entry.profile, material: entry.key.material, validAfter: validAfter) {
+                    return credentials
+                }
+            }
+            if waited || (!refresh && kernel == nil) {
                 switch lookup(entry, validAfter: validAfter, notePrefix: notePrefix) {
                 case .hit(let credentials):
                     copy(credentials)
