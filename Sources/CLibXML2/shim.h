@@ -8,9 +8,15 @@
 #include <dlfcn.h>
 
 static inline void *stsproc_xml_library(void) {
+    // Atomic, as a keyring worker thread and the main thread may both get here first;
+    // loading twice is harmless (dlopen counts references and returns the same handle).
     static void *library;
-    if (library == NULL) library = dlopen("libxml2.so.2", RTLD_NOW | RTLD_LOCAL);
-    return library;
+    void *loaded = __atomic_load_n(&library, __ATOMIC_ACQUIRE);
+    if (loaded == NULL) {
+        loaded = dlopen("libxml2.so.2", RTLD_NOW | RTLD_LOCAL);
+        __atomic_store_n(&library, loaded, __ATOMIC_RELEASE);
+    }
+    return loaded;
 }
 
 /// Nonzero when libxml2 could be loaded; every other function requires it.

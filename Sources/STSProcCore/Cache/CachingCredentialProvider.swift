@@ -9,6 +9,9 @@ struct CachingCredentialProvider {
     func credentials(for plan: CredentialPlan, refresh: Bool) throws(STSProcError) -> AWSCredentials {
         // Long-term keys gain nothing from a cache, and keeping copies of them is not asked for.
         guard plan.cachePolicy.isEnabled, plan.obtainsTemporaryCredentials else { return try fetch(plan) }
+        // A SAML profile without role_arn takes its role from whatever assertion is saved:
+        // the cache key cannot tell one IdP's role from another's, so it is not cached.
+        if case .saml(let source) = plan.source, source.roleARN == nil { return try fetch(plan) }
         let roleARN = plan.finalRoleARN ?? plan.mfa.map { "MFA session for \($0.serialNumber)" } ?? "the SAML role"
         let entry = CacheEntry(profile: plan.profile, key: CacheKey(plan: plan), roleARN: roleARN)
         return try cache.credentials(

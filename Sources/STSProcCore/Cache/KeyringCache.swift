@@ -26,7 +26,13 @@ struct KeyringCache {
             }
             switch lookup(entry, validAfter: validAfter, notePrefix: notePrefix) {
             case .hit(let credentials):
-                copy(credentials)
+                // Copied only if nobody is refreshing right now: a `--refresh` that holds the
+                // lock must not have its new copy overwritten with this older credential.
+                if case .acquired(let lock, _) = RefreshLock.acquire(name: entry.key.digest, folder: lockFolder,
+                                                                     timeLimit: 0) {
+                    copy(credentials)
+                    withExtendedLifetime(lock) {}
+                }
                 return credentials
             case .keyringUnusable: return try fetch()
             case .miss: break

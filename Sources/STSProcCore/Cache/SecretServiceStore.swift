@@ -11,8 +11,9 @@ struct SecretServiceStore: CredentialStore {
     func lookup(_ entry: CacheEntry, validAfter: UTCTime) throws(KeyringFailure) -> CacheLookup {
         let match = Self.matchAttributes(entry)
         // The hit path skips the collection check (four bus calls): a found item says
-        // itself whether it is locked, and a locked collection's items are not found at
-        // all, so the store on the miss path is where a locked collection shows.
+        // itself whether it is locked (searching without the unlock flag returns locked
+        // items too, but never prompts), and on a miss the store's own check is where a
+        // locked collection shows.
         return try withSession(checkingCollection: false) { session throws(KeyringFailure) in
             guard let item = try session.search(match, all: false).first else { return .miss }
             if item.isLocked { throw .locked }

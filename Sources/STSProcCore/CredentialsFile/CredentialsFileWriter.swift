@@ -10,12 +10,32 @@ enum CredentialsFileWriter {
         var backupPath: String?
     }
 
-    static func write(_ text: String, to requestedPath: String, previous: String?) throws(STSProcError) -> Written {
+    /// Reads, edits and replaces the file while holding an exclusive lock on its folder, so
+    /// that two sts-proc runs writing different sections both land. `edit` returns the new
+    /// text and the text it replaced (nil when there was no file).
+    static func editLocked(_ requestedPath: String,
+                           _ edit: () throws(STSProcError) -> (String, String?)) throws(STSProcError) -> Written {
         let path = resolvedPath(requestedPath)
         let folder = parentFolder(of: path)
         if mkdir(folder, 0o700) != 0 && errno != EEXIST {
             throw failure(path, "cannot create \(folder): \(String(cString: strerror(errno)))")
         }
+        let directory = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard directory >= 0 else { throw failure(path, "cannot open \(folder): \(String(cString: strerror(errno)))") }
+        defer { close(directory) }  // closing releases the lock
+        var waited = 0
+        while flock(directory, LOCK_EX | LOCK_NB) != 0 {
+            guard waited < 1000 else { throw failure(path, "another sts-proc write held \(folder) for 10 s") }
+            var pause = timespec(tv_sec: 0, tv_nsec: 10_000_000)
+            nanosleep(&pause, nil)
+            waited += 1
+        }
+        let (text, previous) = try edit()
+        return try write(text, to: path, previous: previous)
+    }
+
+    private static func write(_ text: String, to path: String, previous: String?) throws(STSProcError) -> Written {
+        let folder = parentFolder(of: path)
         var backupPath: String?
         if let previous {
             backupPath = path + ".bak"

@@ -103,12 +103,13 @@ final class CurlTransport: HTTPTransport {
         if buffer.overflowed { throw .responseTooLarge(limit: request.maximumResponseBytes) }
         guard code == CURLE_OK else {
             let detail = String(decoding: errorBuffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            throw Self.failure(for: code, detail: detail.isEmpty ? String(cString: stsproc_curl_easy_strerror(code)) : detail)
+            throw Self.failure(for: code, detail: detail.isEmpty ? String(cString: stsproc_curl_easy_strerror(code)) : detail,
+                               limit: request.maximumResponseBytes)
         }
         return HTTPResponse(status: status, body: buffer.bytes)
     }
 
-    private static func failure(for code: CURLcode, detail: String) -> TransportFailure {
+    private static func failure(for code: CURLcode, detail: String, limit: Int) -> TransportFailure {
         switch code {
         case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
             return .couldNotConnect(detail)
@@ -121,7 +122,7 @@ final class CurlTransport: HTTPTransport {
         case CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE:
             return .connectionBroken(detail)
         case CURLE_FILESIZE_EXCEEDED:
-            return .responseTooLarge(limit: 1 << 20)
+            return .responseTooLarge(limit: limit)
         default:
             return .other(detail)
         }

@@ -46,10 +46,24 @@ enum ExternalCommand {
             throw Failure(reason: "cannot start \(program): \(String(cString: strerror(spawned)))")
         }
 
-        let collected = collect(stdout: stdoutPipe[0], stderr: stderrPipe[0], timeLimit: timeLimit, outputLimit: outputLimit)
+        let started = monotonicSeconds()
+        var collected = collect(stdout: stdoutPipe[0], stderr: stderrPipe[0], timeLimit: timeLimit, outputLimit: outputLimit)
         if collected.stoppedEarly { kill(-pid, SIGKILL) }
+        // A command may close its output and linger (a helper refreshing its own cache):
+        // it gets what is left of the time limit to exit, then it is stopped too.
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        while true {
+            let reaped = waitpid(pid, &status, WNOHANG)
+            if reaped == pid || (reaped < 0 && errno != EINTR) { break }
+            if reaped == 0 && monotonicSeconds() - started > timeLimit {
+                kill(-pid, SIGKILL)
+                collected.timedOut = true
+                while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+                break
+            }
+            var pause = timespec(tv_sec: 0, tv_nsec: 2_000_000)
+            nanosleep(&pause, nil)
+        }
 
         if collected.timedOut {
             throw Failure(reason: "\(program) did not finish within \(Int(timeLimit)) s and was stopped")
@@ -65,6 +79,12 @@ enum ExternalCommand {
             throw Failure(reason: "\(program) \(how)" + (said.isEmpty ? "" : ": \(said)"))
         }
         return collected.stdout
+    }
+
+    private static func monotonicSeconds() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
     }
 
     /// A pipe whose ends are closed in the child (dup2 gives it clean copies of the write ends).
@@ -86,18 +106,18 @@ enum ExternalCommand {
     private static func collect(stdout: Int32, stderr: Int32, timeLimit: Double, outputLimit: Int) -> Collected {
         var result = Collected()
         var open: [Int32] = [stdout, stderr]
-        var start = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &start)
+        let start = monotonicSeconds()
         var buffer = [UInt8](repeating: 0, count: 16_384)
         while !open.isEmpty {
-            var now = timespec()
-            clock_gettime(CLOCK_MONOTONIC, &now)
-            let elapsed = Double(now.tv_sec - start.tv_sec) + Double(now.tv_nsec - start.tv_nsec) / 1e9
-            let remaining = timeLimit - elapsed
+            let remaining = timeLimit - (monotonicSeconds() - start)
             guard remaining > 0 else { result.timedOut = true; return result }
             var fds = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
             let ready = poll(&fds, nfds_t(fds.count), Int32(min(remaining * 1000, 60_000)) + 1)
-            if ready < 0 { if errno == EINTR { continue }; return result }
+            if ready < 0 {
+                if errno == EINTR { continue }
+                result.timedOut = true  // cannot watch the pipes: stop the command rather than wait blind
+                return result
+            }
             for entry in fds where entry.revents != 0 {
                 let count = buffer.withUnsafeMutableBytes { Glibc.read(entry.fd, $0.baseAddress, $0.count) }
                 if count <= 0 {

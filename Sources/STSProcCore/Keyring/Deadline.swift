@@ -18,8 +18,10 @@ enum Deadline {
             return nil
         }, context)
         guard started == 0 else {
+            // No thread to spare (a burst hitting RLIMIT_NPROC): running the work here could
+            // block without bound, so it is reported as not finished and the caller goes on.
             Unmanaged<Job>.fromOpaque(context).release()
-            return work()  // no thread to spare: better slow than no credential
+            return nil
         }
         pthread_detach(thread)
         guard job.wait(seconds: seconds) else { return nil }
@@ -49,18 +51,19 @@ enum Deadline {
             sem_post(finished)
         }
 
+        /// Polls rather than `sem_timedwait`, whose deadline is wall-clock time: a clock step
+        /// must not stretch the limit. The half-millisecond steps are noise next to D-Bus.
         func wait(seconds: Double) -> Bool {
-            var limit = timespec()
-            clock_gettime(CLOCK_REALTIME, &limit)
-            let whole = Int(seconds)
-            limit.tv_sec += whole
-            limit.tv_nsec += Int((seconds - Double(whole)) * 1e9)
-            if limit.tv_nsec >= 1_000_000_000 {
-                limit.tv_sec += 1
-                limit.tv_nsec -= 1_000_000_000
+            func now() -> Double {
+                var time = timespec()
+                clock_gettime(CLOCK_MONOTONIC, &time)
+                return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
             }
-            while sem_timedwait(finished, &limit) != 0 {
-                if errno != EINTR { return false }
+            let end = now() + seconds
+            while sem_trywait(finished) != 0 {
+                guard now() < end else { return false }
+                var pause = timespec(tv_sec: 0, tv_nsec: 500_000)
+                nanosleep(&pause, nil)
             }
             return true
         }

@@ -48,8 +48,8 @@ struct KernelKeyringCache {
         let key = stsproc_add_key(Self.description(profile: profile, material: material), payload, payload.count,
                                   STSPROC_KEY_SPEC_USER_KEYRING)
         guard key > 0 else { return }
-        // Possessor: everything; the user: view, read, write, search, set attributes;
-        // group and others: nothing.
+        // Possessor: everything; the user (same uid, possessor or not): view, read, write,
+        // search, link, set attributes; group and others: nothing.
         _ = stsproc_keyctl_setperm(key, 0x3f3f_0000)
         if stsproc_keyctl_set_timeout(key, UInt32(lifetime)) != 0 { _ = stsproc_keyctl_invalidate(key) }
     }
@@ -75,6 +75,11 @@ struct KernelKeyringCache {
             let text = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             let fields = text.split(separator: ";", maxSplits: 4, omittingEmptySubsequences: false)
             guard fields.count == 5, fields[0] == "user", fields[4].hasPrefix(prefix) else { continue }
+            // With a profile, exactly that profile: "a" must not take "a:b"'s copies along.
+            if profile != nil {
+                let rest = fields[4].dropFirst(prefix.count)
+                guard rest.count == 16, rest.allSatisfy(\.isHexDigit) else { continue }
+            }
             _ = stsproc_keyctl_invalidate(key)
         }
     }

@@ -45,6 +45,9 @@ enum TerminalPrompt {
         let terminal = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)
         guard terminal >= 0 else { throw unavailable }
         defer { close(terminal) }
+        // In a background job the typed digits would go to the shell (and its history),
+        // and under `stty tostop` the prompt itself would stop the process.
+        guard tcgetpgrp(terminal) == getpgrp() else { throw unavailable }
         _ = prompt.withCString { write(terminal, $0, strlen($0)) }
         var line: [UInt8] = []
         var deadline = timespec()

@@ -16,8 +16,8 @@ public struct ContainerEndpoint: Sendable, Equatable {
 extension ContainerEndpoint {
     static let ecsHost = "http://169.254.170.2"
     /// Plain-HTTP full URIs are allowed only to hosts that cannot be on another machine
-    /// (botocore's rule): loopback, and the ECS and EKS agent addresses.
-    static let allowedHTTPHosts: Set<String> = ["localhost", "169.254.170.2", "169.254.170.23", "[fd00:ec2::23]", "[::1]"]
+    /// (botocore's rule): loopback addresses, and the ECS and EKS agent addresses.
+    static let allowedHTTPHosts: Set<String> = ["localhost", "169.254.170.2", "169.254.170.23", "fd00:ec2::23"]
 
     /// The endpoint the environment describes; nil when it describes none.
     static func fromEnvironment(_ environment: [String: String]) throws(STSProcError) -> ContainerEndpoint? {
@@ -28,7 +28,7 @@ extension ContainerEndpoint {
             return ContainerEndpoint(url: ecsHost + (relative.hasPrefix("/") ? "" : "/") + relative, authorization: authorization)
         }
         guard let full = variable("AWS_CONTAINER_CREDENTIALS_FULL_URI") else { return nil }
-        guard full.hasPrefix("https://") || (full.hasPrefix("http://") && isAllowedHTTPHost(full)) else {
+        guard full.hasPrefix("https://") || (full.hasPrefix("http://") && isAllowedHTTPHost(host(of: full))) else {
             throw STSProcError(.configuration, failure: "unsafe AWS_CONTAINER_CREDENTIALS_FULL_URI",
                                reason: "'\(full)' is plain HTTP to a host that is neither loopback nor the ECS/EKS agent",
                                remedy: "Use https://, a loopback address, or the agent's address")
@@ -36,16 +36,25 @@ extension ContainerEndpoint {
         return ContainerEndpoint(url: full, authorization: authorization)
     }
 
-    private static func isAllowedHTTPHost(_ url: String) -> Bool {
-        let rest = url.dropFirst("http://".count)
-        let authority = rest.prefix { $0 != "/" && $0 != "?" }
-        var host = String(authority)
-        if host.hasPrefix("[") {
-            host = String(host.prefix { $0 != "]" }) + "]"
-        } else if let colon = host.lastIndex(of: ":") {
-            host = String(host[..<colon])
+    /// The host of an http(s) URL as curl will connect to it: user information dropped,
+    /// IPv6 brackets removed, port dropped.
+    static func host(of url: String) -> String {
+        let afterScheme = url.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false)
+        guard afterScheme.count >= 3 else { return "" }
+        var authority = Substring(afterScheme[2].prefix { $0 != "?" && $0 != "#" })
+        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
+        if authority.hasPrefix("[") {
+            return String(authority.dropFirst().prefix { $0 != "]" }).lowercased()
         }
-        return allowedHTTPHosts.contains(host.lowercased()) || host.hasPrefix("127.")
+        return String(authority.prefix { $0 != ":" }).lowercased()
+    }
+
+    static func isAllowedHTTPHost(_ host: String) -> Bool {
+        if allowedHTTPHosts.contains(host) || host == "::1" { return true }
+        // 127.0.0.0/8 written as a dotted quad, not a name that merely starts with "127.".
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127"
+            && octets.allSatisfy { !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isASCIIDigit) && Int($0)! <= 255 }
     }
 }
 
@@ -57,14 +66,23 @@ struct ContainerCredentialsClient {
     var attempts = 3
 
     func credentials() throws(STSProcError) -> AWSCredentials {
-        var headers: [String] = []
+        var token: String?
         switch endpoint.authorization {
-        case .token(let token): headers.append("Authorization: \(token)")
+        case .token(let value): token = value
         case .tokenFile(let path):
-            let token = try SecretInputReader.read(.file(path, setting: "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"),
-                                                   what: "container authorization token", limit: 16 << 10)
-            headers.append("Authorization: \(token)")
+            token = try SecretInputReader.read(.file(path, setting: "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"),
+                                               what: "container authorization token", limit: 16 << 10)
         case nil: break
+        }
+        var headers: [String] = []
+        if let token {
+            // A line break would smuggle further headers into the request.
+            guard !token.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) else {
+                throw STSProcError(.configuration, failure: "unusable container authorization token",
+                                   reason: "it contains a line break",
+                                   remedy: "Check AWS_CONTAINER_AUTHORIZATION_TOKEN(_FILE)")
+            }
+            headers.append("Authorization: \(token)")
         }
         let request = HTTPRequest(method: .get, url: endpoint.url, body: "", headers: headers, signing: nil,
                                   caBundlePath: nil, connectTimeoutMilliseconds: timeoutSeconds * 1000,

@@ -36,7 +36,7 @@ struct ConnectionSettingsReader {
             useDualStack: SettingParsers.boolean(env("AWS_USE_DUALSTACK_ENDPOINT") ?? profile.setting("use_dualstack_endpoint")))
         let maxAttempts = try (env("AWS_MAX_ATTEMPTS") ?? profile.setting("max_attempts")).map {
             (value: String) throws(STSProcError) in
-            try SettingParsers.positiveInteger(value, key: "max_attempts", range: 1...10)
+            try SettingParsers.clampedCount(value, key: "max_attempts", limit: 10)
         } ?? 3
         return Result(endpoint: try EndpointResolver.resolve(settings),
                       caBundlePath: env("AWS_CA_BUNDLE") ?? profile.setting("ca_bundle"),

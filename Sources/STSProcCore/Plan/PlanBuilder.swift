@@ -63,8 +63,15 @@ public struct PlanBuilder {
             if let saml = try samlSource(of: current) {
                 return (.saml(saml), rolesTopDown.reversed(), mfaProfile)
             }
-            if let webIdentity = try webIdentitySource(of: current) {
+            let isTop = rolesTopDown.isEmpty
+            if let webIdentity = try webIdentitySource(of: current, readingEnvironment: isTop) {
                 return (.webIdentity(webIdentity), rolesTopDown.reversed(), mfaProfile)
+            }
+            // botocore resolves a source profile that holds keys through its keys, whatever
+            // role_arn it also sets (`_resolve_credentials_from_profile`); only the profile
+            // asked for is read as a role profile first.
+            if !isTop, hasStaticKeys(current) {
+                return (try staticSource(of: current, isTop: false), rolesTopDown.reversed(), mfaProfile)
             }
             guard let roleARN = current.setting("role_arn") else {
                 let source = try staticSource(of: current, isTop: rolesTopDown.isEmpty)
@@ -269,11 +276,11 @@ public struct PlanBuilder {
         while baseURL.hasSuffix("/") { baseURL.removeLast() }
         let timeout = try value("AWS_METADATA_SERVICE_TIMEOUT", "metadata_service_timeout").map {
             (text: String) throws(STSProcError) in
-            try SettingParsers.positiveInteger(text, key: "metadata_service_timeout", range: 1...60)
+            try SettingParsers.clampedCount(text, key: "metadata_service_timeout", limit: 60)
         } ?? 1
         let attempts = try value("AWS_METADATA_SERVICE_NUM_ATTEMPTS", "metadata_service_num_attempts").map {
             (text: String) throws(STSProcError) in
-            try SettingParsers.positiveInteger(text, key: "metadata_service_num_attempts", range: 1...10)
+            try SettingParsers.clampedCount(text, key: "metadata_service_num_attempts", limit: 10)
         } ?? 1
         return InstanceMetadataEndpoint(baseURL: baseURL, timeoutSeconds: timeout, attempts: attempts)
     }

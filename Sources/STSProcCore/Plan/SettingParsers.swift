@@ -101,6 +101,17 @@ enum SettingParsers {
         return number
     }
 
+    /// A whole number of at least 1, capped at `limit`: botocore takes any integer here
+    /// (`AWS_MAX_ATTEMPTS=25` is common with terraform), so a large value must not fail
+    /// the fetch; sts-proc simply does not go beyond its own bound.
+    static func clampedCount(_ value: String, key: String, limit: Int) throws(STSProcError) -> Int {
+        guard let number = Int(value.trimmingWhitespace()), number >= 1 else {
+            throw STSProcError(.configuration, failure: "invalid \(key)",
+                               reason: "'\(value)' is not a whole number of at least 1", remedy: "Change \(key)")
+        }
+        return min(number, limit)
+    }
+
     /// botocore's ensure_boolean: only the word "true", in any case, is true.
     static func boolean(_ value: String?) -> Bool {
         value?.trimmingWhitespace().lowercased() == "true"
