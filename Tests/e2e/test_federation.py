@@ -189,11 +189,22 @@ def test_saml_assertion_pasted_with_line_breaks_and_url_encoding(env, moto_open)
 def test_saml_principal_taken_from_the_assertion_and_cached(env, moto_open):
     saved = env.home / "samlresponse.log"
     saved.write_text(saml_response([f"{SAML_ROLE},{SAML_PROVIDER}"]))
-    federated_profile(env, "corp", saml_assertion_file=str(saved))
+    federated_profile(env, "corp", role_arn=SAML_ROLE, saml_assertion_file=str(saved))
     counter = Counter(moto_open, "AssumeRoleWithSAML")
     first = parse_credentials(run_sts_proc(["--profile", "corp"], env))
     assert parse_credentials(run_sts_proc(["--profile", "corp"], env)) == first
     assert counter.delta == 1
+
+
+def test_saml_without_role_arn_is_not_cached(env, moto_open):
+    """The role then comes from whatever assertion is saved, which the cache key cannot see."""
+    saved = env.home / "samlresponse.log"
+    saved.write_text(saml_response([f"{SAML_ROLE},{SAML_PROVIDER}"]))
+    federated_profile(env, "corp", saml_assertion_file=str(saved))
+    counter = Counter(moto_open, "AssumeRoleWithSAML")
+    parse_credentials(run_sts_proc(["--profile", "corp"], env))
+    parse_credentials(run_sts_proc(["--profile", "corp"], env))
+    assert counter.delta == 2
 
 
 def test_saml_assertion_process(env, moto_open, tmp_path):
