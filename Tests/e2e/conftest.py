@@ -221,6 +221,22 @@ def moto_open(e2e_tmp):
 
 
 @pytest.fixture
+def empty_keyring(aws_env):
+    """The test starts and ends with no sts-proc items (in the Secret Service and the kernel
+    keyring) and an unlocked collection. Modules that use the cache ask for it with
+    `pytestmark = pytest.mark.usefixtures("empty_keyring")`."""
+    import keyring_control
+    from e2e_support import run_sts_proc
+    if keyring_control.is_locked():
+        keyring_control.unlock_default_collection()
+    assert run_sts_proc(["cache", "clear"], aws_env).rc == 0
+    yield
+    if keyring_control.is_locked():
+        keyring_control.unlock_default_collection()
+    run_sts_proc(["cache", "clear"], aws_env)
+
+
+@pytest.fixture
 def aws_env(tmp_path, moto_auth) -> AwsEnv:
     """Fresh HOME with ~/.aws/config and ~/.aws/credentials (both empty), the env dict for
     subprocesses pointing at them, AWS_ENDPOINT_URL_STS = moto_auth.endpoint."""

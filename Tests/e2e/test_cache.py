@@ -22,16 +22,7 @@ from test_assume_role import Counter, assumed_arn
 SESSION = CHAIN_HOP_SESSION
 
 
-@pytest.fixture(autouse=True)
-def empty_keyring(aws_env):
-    """Every test starts and ends with no sts-proc items and an unlocked collection."""
-    if keyring_control.is_locked():
-        keyring_control.unlock_default_collection()
-    assert run_sts_proc(["cache", "clear"], aws_env).rc == 0
-    yield
-    if keyring_control.is_locked():
-        keyring_control.unlock_default_collection()
-    run_sts_proc(["cache", "clear"], aws_env)
+pytestmark = pytest.mark.usefixtures("empty_keyring")
 
 
 @pytest.fixture

@@ -24,15 +24,7 @@ SESSION = CHAIN_HOP_SESSION
 AWS_CLI = f"{shlex.quote(sys.executable)} -m awscli"
 
 
-@pytest.fixture(autouse=True)
-def empty_keyring(aws_env):
-    if keyring_control.is_locked():
-        keyring_control.unlock_default_collection()
-    run_sts_proc(["cache", "clear"], aws_env)
-    yield
-    if keyring_control.is_locked():
-        keyring_control.unlock_default_collection()
-    run_sts_proc(["cache", "clear"], aws_env)
+pytestmark = pytest.mark.usefixtures("empty_keyring")
 
 
 @pytest.fixture

@@ -42,11 +42,7 @@ def saml_response(roles: list[str], not_on_or_after: datetime | None = None) -> 
     return base64.b64encode(xml.encode()).decode()
 
 
-@pytest.fixture(autouse=True)
-def empty_keyring(aws_env):
-    run_sts_proc(["cache", "clear"], aws_env)
-    yield
-    run_sts_proc(["cache", "clear"], aws_env)
+pytestmark = pytest.mark.usefixtures("empty_keyring")
 
 
 @pytest.fixture

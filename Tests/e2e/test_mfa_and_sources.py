@@ -28,11 +28,7 @@ BASE_KEY_ID = "AKIAE2EBASEKEY000001"
 BASE_SECRET = "base-secret-e2e-0123456789"
 
 
-@pytest.fixture(autouse=True)
-def empty_keyring(aws_env):
-    run_sts_proc(["cache", "clear"], aws_env)
-    yield
-    run_sts_proc(["cache", "clear"], aws_env)
+pytestmark = pytest.mark.usefixtures("empty_keyring")
 
 
 @pytest.fixture

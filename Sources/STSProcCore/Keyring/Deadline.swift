@@ -51,21 +51,28 @@ enum Deadline {
             sem_post(finished)
         }
 
-        /// Polls rather than `sem_timedwait`, whose deadline is wall-clock time: a clock step
-        /// must not stretch the limit. The half-millisecond steps are noise next to D-Bus.
+        /// Waits in slices of at most 50 ms of wall-clock time (`sem_timedwait` only takes
+        /// wall-clock deadlines) and checks the limit itself on the monotonic clock between
+        /// slices, so a clock step cannot stretch it and a finished job wakes the caller at once.
         func wait(seconds: Double) -> Bool {
-            func now() -> Double {
+            func monotonic() -> Double {
                 var time = timespec()
                 clock_gettime(CLOCK_MONOTONIC, &time)
                 return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
             }
-            let end = now() + seconds
-            while sem_trywait(finished) != 0 {
-                guard now() < end else { return false }
-                var pause = timespec(tv_sec: 0, tv_nsec: 500_000)
-                nanosleep(&pause, nil)
+            let end = monotonic() + seconds
+            while true {
+                let slice = min(end - monotonic(), 0.05)
+                guard slice > 0 else { return sem_trywait(finished) == 0 }
+                var limit = timespec()
+                clock_gettime(CLOCK_REALTIME, &limit)
+                limit.tv_nsec += Int(slice * 1e9)
+                if limit.tv_nsec >= 1_000_000_000 {
+                    limit.tv_sec += 1
+                    limit.tv_nsec -= 1_000_000_000
+                }
+                if sem_timedwait(finished, &limit) == 0 { return true }
             }
-            return true
         }
     }
 }

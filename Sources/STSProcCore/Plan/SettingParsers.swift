@@ -18,6 +18,11 @@ enum SettingParsers {
     }
 
     static func roleSessionName(_ value: String, key: String = "role_session_name") throws(STSProcError) -> String {
+        try stsName(value, key: key)
+    }
+
+    /// STS's `[\w+=,.@-]{2,64}`, shared by session names and source identities.
+    private static func stsName(_ value: String, key: String) throws(STSProcError) -> String {
         guard (2...64).contains(value.count), value.allSatisfy(isNameCharacter) else {
             throw STSProcError(.configuration, failure: "invalid \(key)",
                                reason: "'\(value)' must be 2 to 64 characters of letters, digits and + = , . @ _ -",
@@ -46,12 +51,7 @@ enum SettingParsers {
     }
 
     static func sourceIdentity(_ value: String) throws(STSProcError) -> String {
-        guard (2...64).contains(value.count), value.allSatisfy(isNameCharacter) else {
-            throw STSProcError(.configuration, failure: "invalid source_identity",
-                               reason: "'\(value)' must be 2 to 64 characters of letters, digits and + = , . @ _ -",
-                               remedy: "Change source_identity in the profile")
-        }
-        return value
+        try stsName(value, key: "source_identity")
     }
 
     static func policy(_ value: String) throws(STSProcError) -> String {
