@@ -53,7 +53,7 @@ private final class MemoryStore: CredentialStore {
         nonisolated(unsafe) var notes: [String] = []
         let provider = CachingCredentialProvider(
             cache: KeyringCache(store: store, lockFolder: lockFolder, lockTimeLimit: 1, note: { notes.append($0) },
-                                kernel: nil, now: time ?? now),
+                                kernel: nil),
             now: time ?? now,
             fetch: { _ throws(STSProcError) in fetches += 1; return fetched })
         let result = try provider.credentials(for: plan, refresh: refresh)

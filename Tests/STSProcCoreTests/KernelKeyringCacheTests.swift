@@ -16,7 +16,7 @@ import Testing
     @Test func aCopyIsServedOnlyForTheSameMaterialAndWhileFresh() {
         defer { cache.removeAll(profile: profile) }
         let material = "version=1:1\nrole=5:arn:x"
-        cache.write(profile: profile, material: material, credentials: credentials(lifetime: 3600), now: now,
+        cache.write(profile: profile, material: material, credentials: credentials(lifetime: 3600),
                     validAfter: now.adding(seconds: 960))
         #expect(cache.read(profile: profile, material: material, validAfter: now.adding(seconds: 960)) == credentials(lifetime: 3600))
         #expect(cache.read(profile: profile, material: material + "x", validAfter: now) == nil)
@@ -27,15 +27,15 @@ import Testing
 
     @Test func nothingIsKeptThatIsAlreadyDueForRefresh() {
         defer { cache.removeAll(profile: profile) }
-        cache.write(profile: profile, material: "m", credentials: credentials(lifetime: 900), now: now,
+        cache.write(profile: profile, material: "m", credentials: credentials(lifetime: 900),
                     validAfter: now.adding(seconds: 960))
         #expect(cache.read(profile: profile, material: "m", validAfter: now) == nil)
     }
 
     @Test func removeAllClearsOneProfileOrAll() {
         let other = profile + "-other"
-        cache.write(profile: profile, material: "m", credentials: credentials(lifetime: 3600), now: now, validAfter: now)
-        cache.write(profile: other, material: "m", credentials: credentials(lifetime: 3600), now: now, validAfter: now)
+        cache.write(profile: profile, material: "m", credentials: credentials(lifetime: 3600), validAfter: now)
+        cache.write(profile: other, material: "m", credentials: credentials(lifetime: 3600), validAfter: now)
         cache.removeAll(profile: profile)
         #expect(cache.read(profile: profile, material: "m", validAfter: now) == nil)
         #expect(cache.read(profile: other, material: "m", validAfter: now) != nil)

@@ -69,7 +69,7 @@ import Testing
         let name = "review-\(getpid())"
         let now = UTCTime(secondsSinceEpoch: Int64(time(nil)))
         let credentials = AWSCredentials(accessKeyID: "ASIA", secretAccessKey: "s", sessionToken: "t", expiration: now.adding(seconds: 3600))
-        cache.write(profile: name + ":b", material: "m", credentials: credentials, now: now, validAfter: now)
+        cache.write(profile: name + ":b", material: "m", credentials: credentials, validAfter: now)
         cache.removeAll(profile: name)
         #expect(cache.read(profile: name + ":b", material: "m", validAfter: now) != nil)
         cache.removeAll(profile: name + ":b")

@@ -10,12 +10,11 @@ struct KeyringCache {
     let note: (String) -> Void
     /// The first-level copies in the kernel keyring; nil when turned off.
     var kernel: KernelKeyringCache?
-    var now: UTCTime
 
     func credentials(for entry: CacheEntry, validAfter: UTCTime, refresh: Bool, label: String, notePrefix: String,
                      fetch: () throws(STSProcError) -> AWSCredentials) throws(STSProcError) -> AWSCredentials {
         let copy = { (credentials: AWSCredentials) in
-            kernel?.write(profile: entry.profile, material: entry.key.material, credentials: credentials, now: now,
+            kernel?.write(profile: entry.profile, material: entry.key.material, credentials: credentials,
                           validAfter: validAfter)
         }
         if refresh {

@@ -40,7 +40,7 @@ struct KernelKeyringCache {
     }
 
     /// Copies a credential in, to live until it must be refreshed and at most `maximumLifetime`.
-    func write(profile: String, material: String, credentials: AWSCredentials, now: UTCTime, validAfter: UTCTime) {
+    func write(profile: String, material: String, credentials: AWSCredentials, validAfter: UTCTime) {
         guard let expiration = credentials.expiration else { return }
         let lifetime = min(Self.maximumLifetime, validAfter.seconds(until: expiration))
         guard lifetime > 0 else { return }

@@ -1,0 +1,67 @@
+/// The library's front door: what the commands call. Wires the real file reader and
+/// libcurl into the pure parts.
+public struct CredentialService {
+    public let environment: [String: String]
+    public let now: UTCTime
+
+    public init(environment: [String: String], now: UTCTime) {
+        self.environment = environment
+        self.now = now
+    }
+
+    /// The profile named on the command line, else `AWS_PROFILE`, else `default` (as the AWS CLI).
+    public func profileName(explicit: String?) -> String {
+        if let explicit, !explicit.isEmpty { return explicit }
+        if let fromEnvironment = environment["AWS_PROFILE"], !fromEnvironment.isEmpty { return fromEnvironment }
+        return "default"
+    }
+
+    public func plan(profile: String) throws(STSProcError) -> CredentialPlan {
+        let config: SharedConfig
+        do {
+            config = try SharedConfig.load(environment: environment)
+        } catch {
+            throw error.inProfile(profile)
+        }
+        return try PlanBuilder(config: config, environment: environment, now: now).makePlan(profileName: profile)
+    }
+
+    /// The profile's credentials: from the keyring cache when fresh, else from STS.
+    /// `note` receives one-line remarks for stderr (e.g. keyring unavailable) that do not
+    /// make the run fail.
+    public func credentials(profile: String, refresh: Bool = false,
+                            note: @escaping (String) -> Void) throws(STSProcError) -> AWSCredentials {
+        let plan = try plan(profile: profile)
+        let cache = KeyringCache(store: SecretServiceStore(), lockFolder: RefreshLock.folder(environment: environment),
+                                 note: note, kernel: plan.cachePolicy.usesKernelKeyring ? KernelKeyringCache() : nil)
+        let now = self.now
+        let provider = CachingCredentialProvider(cache: cache, now: now, fetch: { plan throws(STSProcError) in
+            try Self.fetch(plan, now: now, mfaSessions: KeyringMFASessions(cache: cache, now: now))
+        })
+        return try provider.credentials(for: plan, refresh: refresh)
+    }
+
+    /// Runs the plan against STS; the only place libcurl gets loaded.
+    static func fetch(_ plan: CredentialPlan, now: UTCTime, mfaSessions: MFASessionProvider) throws(STSProcError) -> AWSCredentials {
+        if plan.roles.isEmpty, plan.mfa == nil, let given = plan.source.givenCredentials { return given }
+        let transport: CurlTransport
+        do {
+            transport = try CurlTransport()
+        } catch {
+            throw STSProcError(.unavailable, profile: plan.profile, failure: "cannot start the HTTP client",
+                               reason: error.explanation, remedy: "Install libcurl4 (apt-get install libcurl4)")
+        }
+        return try PlanExecutor(transport: transport, now: now, mfaSessions: mfaSessions).execute(plan)
+    }
+
+    // MARK: - cache list / cache clear
+
+    public func cachedCredentials() throws(KeyringFailure) -> [CacheListing] {
+        try SecretServiceStore(timeLimit: 5).list()
+    }
+
+    public func clearCache(profile: String?) throws(KeyringFailure) {
+        KernelKeyringCache().removeAll(profile: profile)
+        try SecretServiceStore(timeLimit: 5).remove(profile: profile)
+    }
+}
