@@ -19,8 +19,13 @@ struct CredentialsCommand: ParsableCommand {
     var refresh = false
 
     func run() throws {
+        try Self.fetchAndPrint(profile: options.profile, refresh: refresh)
+    }
+
+    /// The whole default command; also called directly by `EntryPoint`'s fast path.
+    static func fetchAndPrint(profile explicitProfile: String?, refresh: Bool) throws {
         let service = CredentialService.forThisProcess()
-        let profile = service.profileName(explicit: options.profile)
+        let profile = service.profileName(explicit: explicitProfile)
         try runReportingErrors { () throws(STSProcError) in
             let credentials = try service.credentials(profile: profile, refresh: refresh,
                                                       note: StandardStreams.writeError)

@@ -2,6 +2,33 @@ import ArgumentParser
 import STSProcCore
 
 @main
+enum EntryPoint {
+    /// `sts-proc --profile NAME` is what credential_process runs thousands of times a day;
+    /// exactly that form skips building swift-argument-parser's command tree (about a
+    /// third of the process's own start-up, BENCHMARKS.md) and runs the default command
+    /// as the parser would. Every other form goes through the parser.
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let profile = fastPathProfile(arguments) {
+            do {
+                try CredentialsCommand.fetchAndPrint(profile: profile, refresh: false)
+            } catch {
+                STSProcCommand.exit(withError: error)
+            }
+            return
+        }
+        STSProcCommand.main()
+    }
+
+    static func fastPathProfile(_ arguments: [String]) -> String? {
+        if arguments.count == 2, arguments[0] == "--profile", !arguments[1].hasPrefix("-") { return arguments[1] }
+        if arguments.count == 1, arguments[0].hasPrefix("--profile="), arguments[0].count > "--profile=".count {
+            return String(arguments[0].dropFirst("--profile=".count))
+        }
+        return nil
+    }
+}
+
 struct STSProcCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sts-proc",

@@ -366,3 +366,16 @@ def test_tls_with_aws_ca_bundle_variable(env, tls_moto, moto_auth):
     doc = parse_credentials(run_sts_proc(["--profile", "p"], env))
     assert assume.delta == 1
     assert caller_arn(doc, moto_auth.endpoint) == assumed_arn(moto_auth, "ci-role", SESSION)
+
+
+def test_fast_path_forms_match_the_parsed_command(env, moto_auth):
+    """`--profile NAME` and `--profile=NAME` skip the argument parser; `credentials
+    --profile NAME` goes through it. All three must behave the same, errors included."""
+    outputs = [run_sts_proc(args, env) for args in (["--profile", "p"], ["--profile=p"], ["credentials", "--profile", "p"])]
+    for res in outputs:
+        parse_credentials(res)
+    for args in (["--profile", "nope"], ["--profile=nope"], ["credentials", "--profile", "nope"]):
+        assert_failure(run_sts_proc(args, env), "nope", 2, contains=["not found"])
+    # Anything else is the parser's: a flag where the name should be is a usage error.
+    res = run_sts_proc(["--profile", "--refresh"], env)
+    assert res.rc == 64 and res.stdout == ""
