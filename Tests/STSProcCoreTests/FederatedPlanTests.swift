@@ -2,11 +2,8 @@ import Testing
 @testable import STSProcCore
 
 @Suite struct FederatedPlanTests {
-    private let now = UTCTime(secondsSinceEpoch: 1_000)
-
-    private func plan(_ config: String, environment: [String: String] = [:], profile: String = "p") throws(STSProcError) -> CredentialPlan {
-        let shared = try SharedConfig(configText: config, configPath: "/cfg", credentialsText: "", credentialsPath: "/creds")
-        return try PlanBuilder(config: shared, environment: environment, now: now).makePlan(profileName: profile)
+    private func plan(_ config: String, environment: [String: String] = [:]) throws(STSProcError) -> CredentialPlan {
+        try makeTestPlan(config, environment: environment, now: 1_000)
     }
 
     @Test func aTokenFileMakesAWebIdentityPlan() throws {

@@ -1,4 +1,5 @@
 import Glibc
+@testable import STSProcCore
 
 /// Real STS and moto responses captured by the testbed (shared/testbed/samples).
 /// Read with Glibc: importing Foundation here would clash with libxml2's ICU headers.
@@ -19,4 +20,13 @@ enum Fixtures {
         }
         return bytes
     }
+}
+
+
+/// A plan from inline config and credentials text, as the command would build it.
+func makeTestPlan(_ config: String, credentials: String = "", environment: [String: String] = [:],
+                  profile: String = "p", now: Int64 = 0) throws(STSProcError) -> CredentialPlan {
+    let shared = try SharedConfig(configText: config, configPath: "/cfg", credentialsText: credentials, credentialsPath: "/creds")
+    return try PlanBuilder(config: shared, environment: environment, now: UTCTime(secondsSinceEpoch: now))
+        .makePlan(profileName: profile)
 }

@@ -4,12 +4,8 @@ import Testing
 @Suite struct MFAPlanTests {
     private let keys = "[base]\naws_access_key_id = AKIABASE\naws_secret_access_key = s\n"
 
-    private func plan(_ config: String, credentials: String? = nil, environment: [String: String] = [:],
-                      profile: String = "p") throws(STSProcError) -> CredentialPlan {
-        let shared = try SharedConfig(configText: config, configPath: "/cfg", credentialsText: credentials ?? keys,
-                                      credentialsPath: "/creds")
-        return try PlanBuilder(config: shared, environment: environment, now: UTCTime(secondsSinceEpoch: 0))
-            .makePlan(profileName: profile)
+    private func plan(_ config: String, credentials: String? = nil, profile: String = "p") throws(STSProcError) -> CredentialPlan {
+        try makeTestPlan(config, credentials: credentials ?? keys, profile: profile)
     }
 
     @Test func mfaSerialOnARoleProfileMakesAnMFASessionOverTheSourceKeys() throws {

@@ -4,11 +4,8 @@ import Testing
 
 /// Behaviours settled after review, each against what botocore does or a concrete hazard.
 @Suite struct ReviewFixesTests {
-    private func plan(_ config: String, credentials: String = "", environment: [String: String] = [:],
-                      profile: String = "p") throws(STSProcError) -> CredentialPlan {
-        let shared = try SharedConfig(configText: config, configPath: "/cfg", credentialsText: credentials, credentialsPath: "/creds")
-        return try PlanBuilder(config: shared, environment: environment, now: UTCTime(secondsSinceEpoch: 0))
-            .makePlan(profileName: profile)
+    private func plan(_ config: String, credentials: String = "", environment: [String: String] = [:]) throws(STSProcError) -> CredentialPlan {
+        try makeTestPlan(config, credentials: credentials, environment: environment)
     }
 
     @Test func aSourceProfilesKeysWinOverItsRoleLikeBotocore() throws {

@@ -17,6 +17,7 @@ import pytest
 import keyring_control
 from e2e_support import CHAIN_HOP_SESSION, assert_failure, parse_credentials, run_sts_proc, sts_proc_bin
 from test_assume_role import Counter, assumed_arn
+from test_cache import env  # noqa: F401  (fixture: profile p, ci-role from base, cached)
 from test_federation import SAML_PROVIDER, SAML_ROLE, saml_response
 
 REPO = Path(__file__).resolve().parents[2]
@@ -27,11 +28,6 @@ AWS_CLI = f"{shlex.quote(sys.executable)} -m awscli"
 pytestmark = pytest.mark.usefixtures("empty_keyring")
 
 
-@pytest.fixture
-def env(aws_env, moto_auth):
-    aws_env.credentials("base", moto_auth.user)
-    aws_env.sts_proc_profile("p", moto_auth.role_arn, "base", session_name=SESSION, cache=None)
-    return aws_env
 
 
 def shell(argv: list[str], env: dict) -> subprocess.CompletedProcess:
