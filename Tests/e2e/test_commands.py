@@ -250,3 +250,32 @@ def test_every_command_has_help_with_an_example(aws_env, command):
     assert res.rc == 0, res.stderr
     assert "sts-proc" in res.stdout
     assert "Example" in res.stdout or "credential_process = sts-proc" in res.stdout, res.stdout
+
+
+# ----------------------------------------------------------------------------- error paths
+
+def test_whoami_failure_follows_the_contract(env, moto_auth):
+    assert_failure(run_sts_proc(["whoami", "--profile", "nope"], env), "nope", 2, contains=["not found"])
+
+
+def test_write_that_cannot_write_leaves_nothing_behind(env, moto_auth, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the credentials folder should be")
+    env["AWS_SHARED_CREDENTIALS_FILE"] = str(blocker / "credentials")
+    env.profile("base2", aws_access_key_id=moto_auth.user.access_key_id,
+                aws_secret_access_key=moto_auth.user.secret_access_key)
+    env.sts_proc_profile("w", moto_auth.role_arn, "base2", session_name=SESSION)
+    res = run_sts_proc(["write", "--profile", "w", "--to", "w-static"], env)
+    assert_failure(res, "w", 2, contains=["cannot write the credentials file", "not-a-folder"],
+                   secrets=[moto_auth.user.secret_access_key])
+    assert blocker.read_text().startswith("a file where")
+
+
+@pytest.mark.parametrize("command", [["cache", "list"], ["cache", "clear"]])
+def test_cache_commands_without_a_keyring_exit_4_with_one_line(aws_env, command):
+    no_bus = dict(aws_env)
+    no_bus.pop("DBUS_SESSION_BUS_ADDRESS", None)
+    res = run_sts_proc(command, no_bus)
+    assert res.rc == 4 and res.stdout == ""
+    lines = res.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"sts-proc: {' '.join(command)}: ") and "unavailable" in lines[0]

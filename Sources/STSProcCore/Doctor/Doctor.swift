@@ -12,8 +12,8 @@ public struct Doctor {
     public func callers() -> [(caller: String, target: String)] {
         config.profiles.keys.sorted().compactMap { name in
             guard let command = config.profile(named: name)?.setting("credential_process"),
-                  DoctorCommandLine.callsSTSProc(command) else { return nil }
-            let target = DoctorCommandLine.targetProfile(command)
+                  CredentialProcessLine.callsSTSProc(command) else { return nil }
+            let target = CredentialProcessLine.targetProfile(command)
                 ?? environment["AWS_PROFILE"].flatMap { $0.isEmpty ? nil : $0 } ?? "default"
             return (name, target)
         }
@@ -107,12 +107,12 @@ public struct Doctor {
                 text: "[\(caller)] sets plain \(key): the AWS CLI and SDKs use their own provider for it and never run credential_process; \(remedy)"))
         }
         if let command = profile.setting("credential_process"),
-           !DoctorCommandLine.programExists(command, environment: environment) {
+           !CredentialProcessLine.programExists(command, environment: environment) {
             report.findings.append(.init(
                 level: .problem, code: "program-not-found",
                 text: "[\(caller)] credential_process runs \(ShellWords.split(command)?.first ?? command), which is not an executable on PATH; use an absolute path"))
         }
-        if let command = profile.setting("credential_process"), DoctorCommandLine.targetProfile(command) == nil {
+        if let command = profile.setting("credential_process"), CredentialProcessLine.targetProfile(command) == nil {
             report.findings.append(.init(
                 level: .note, code: "no-profile-argument",
                 text: "[\(caller)] credential_process has no --profile, so sts-proc resolves AWS_PROFILE or default"))

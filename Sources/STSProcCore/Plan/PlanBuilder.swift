@@ -137,22 +137,10 @@ public struct PlanBuilder {
     /// names count; they are read from the profile asked for.
     private func cachePolicy(of profile: Profile) throws(STSProcError) -> CachePolicy {
         var policy = CachePolicy()
-        switch profile.ownSetting("cache") {
-        case nil, "keyring": policy.isEnabled = true
-        case "none": policy.isEnabled = false
-        case let other?:
-            throw STSProcError(.configuration, failure: "invalid sts_proc_cache",
-                               reason: "'\(other)' is neither keyring nor none",
-                               remedy: "Set sts_proc_cache = keyring (the default) or none")
-        }
-        switch profile.ownSetting("kernel_cache") {
-        case nil, "on": policy.usesKernelKeyring = true
-        case "off": policy.usesKernelKeyring = false
-        case let other?:
-            throw STSProcError(.configuration, failure: "invalid sts_proc_kernel_cache",
-                               reason: "'\(other)' is neither on nor off",
-                               remedy: "Set sts_proc_kernel_cache = on (the default) or off")
-        }
+        policy.isEnabled = try SettingParsers.choice(profile.ownSetting("cache"), key: "sts_proc_cache",
+                                                     yes: "keyring", no: "none")
+        policy.usesKernelKeyring = try SettingParsers.choice(profile.ownSetting("kernel_cache"),
+                                                             key: "sts_proc_kernel_cache", yes: "on", no: "off")
         if let minimumTTL = profile.ownSetting("min_ttl") {
             policy.minimumTTL = try SettingParsers.positiveInteger(minimumTTL, key: "sts_proc_min_ttl", range: 0...43_200)
         }

@@ -112,6 +112,18 @@ enum SettingParsers {
         return min(number, limit)
     }
 
+    /// A setting with two words, the first the default (unset means `yes`).
+    static func choice(_ value: String?, key: String, yes: String, no: String) throws(STSProcError) -> Bool {
+        switch value {
+        case nil, yes?: return true
+        case no?: return false
+        case let other?:
+            throw STSProcError(.configuration, failure: "invalid \(key)",
+                               reason: "'\(other)' is neither \(yes) nor \(no)",
+                               remedy: "Set \(key) = \(yes) (the default) or \(no)")
+        }
+    }
+
     /// botocore's ensure_boolean: only the word "true", in any case, is true.
     static func boolean(_ value: String?) -> Bool {
         value?.trimmingWhitespace().lowercased() == "true"

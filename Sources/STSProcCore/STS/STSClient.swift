@@ -109,12 +109,6 @@ final class STSClient {
         return parameters
     }
 
-    struct CallerIdentity: Equatable {
-        var account: String
-        var arn: String
-        var userID: String
-    }
-
     func getCallerIdentity(using caller: AWSCredentials) throws(STSProcError) -> CallerIdentity {
         let reply = try call(action: "GetCallerIdentity", parameters: [], signedWith: caller)
         guard case .callerIdentity(let account, let arn, let userID) = reply else {

@@ -16,6 +16,7 @@ enum STSResponseParser {
         do {
             root = try XMLTree.parse(body)
         } catch {
+            if error.libraryMissing { return .unrecognized("a body that could not be read: libxml2.so.2 is not installed") }
             return .unrecognized(describeNonXML(body))
         }
         if root.localName.lowercased() == "html" {

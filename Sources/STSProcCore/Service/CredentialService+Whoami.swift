@@ -1,10 +1,4 @@
 extension CredentialService {
-    public struct CallerIdentity: Sendable, Equatable {
-        public var account: String
-        public var arn: String
-        public var userID: String
-    }
-
     /// GetCallerIdentity with the profile's credentials: who the SDKs will be.
     public func callerIdentity(profile: String, note: @escaping (String) -> Void) throws(STSProcError) -> CallerIdentity {
         let plan = try plan(profile: profile)
@@ -17,10 +11,16 @@ extension CredentialService {
         }
         let client = STSClient(connection: PlanExecutor(transport: transport, now: now).connection(for: plan), transport: transport)
         do {
-            let identity = try client.getCallerIdentity(using: credentials)
-            return CallerIdentity(account: identity.account, arn: identity.arn, userID: identity.userID)
+            return try client.getCallerIdentity(using: credentials)
         } catch {
             throw error.inProfile(profile)
         }
     }
+}
+
+/// Who a set of credentials belongs to, as GetCallerIdentity says.
+public struct CallerIdentity: Sendable, Equatable {
+    public var account: String
+    public var arn: String
+    public var userID: String
 }

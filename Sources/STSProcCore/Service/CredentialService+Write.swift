@@ -32,7 +32,7 @@ extension CredentialService {
             }
         }
         if !force, let target = config.profile(named: section), let command = target.setting("credential_process"),
-           DoctorCommandLine.callsSTSProc(command) {
+           CredentialProcessLine.callsSTSProc(command) {
             throw STSProcError(.configuration, profile: profile, failure: "refusing to shadow profile \(section)",
                                reason: "[\(section)] runs sts-proc through credential_process, and the SDKs read keys in the credentials file first: it would use these keys until they expire and then fail",
                                remedy: "Choose another --to name, or add --force")

@@ -1,8 +1,8 @@
 import Glibc
 
-/// Reads a `credential_process` line the way the AWS CLI splits it, to find the profiles
-/// that run sts-proc and which profile each asks it for.
-enum DoctorCommandLine {
+/// Reads a `credential_process` line the way the AWS CLI splits it: which profiles run
+/// sts-proc (for `doctor`, and for `write`'s refusal to shadow them) and for which profile.
+enum CredentialProcessLine {
     static func callsSTSProc(_ commandLine: String) -> Bool {
         guard let program = ShellWords.split(commandLine)?.first else { return false }
         return program.split(separator: "/").last == "sts-proc"
