@@ -94,3 +94,20 @@ private extension String {
         split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("region") }.joined(separator: "\n")
     }
 }
+
+@Suite struct DoctorEnvironmentKeysTests {
+    @Test func keysInTheEnvironmentAreANoteWhenTheyAreTheProfilesSource() throws {
+        let config = try SharedConfig(configText: """
+            [profile p]
+            region = eu-west-1
+            sts_proc_role_arn = arn:aws:iam::111122223333:role/R
+            sts_proc_credential_source = Environment
+            """, configPath: "/cfg", credentialsText: nil, credentialsPath: "/creds")
+        let environment = ["PATH": "/bin", "AWS_ACCESS_KEY_ID": "AKIA1", "AWS_SECRET_ACCESS_KEY": "s"]
+        let report = Doctor(config: config, environment: environment, now: UTCTime(secondsSinceEpoch: 0),
+                            store: FixedStore()).examine(profile: "p")
+        let finding = try #require(report.findings.first { $0.code == "environment-credentials" })
+        #expect(finding.level == .note)
+        #expect(!report.hasProblems)
+    }
+}

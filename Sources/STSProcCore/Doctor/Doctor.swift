@@ -23,23 +23,19 @@ public struct Doctor {
         let callerNames = callers().filter { $0.target == profile }.map(\.caller)
         var report = DoctorReport(profile: profile, callers: callerNames, explanation: [], findings: [])
         for caller in callerNames { checkCaller(caller, target: profile, into: &report) }
-        checkEnvironment(into: &report)
 
         let plan: CredentialPlan
         do {
             plan = try PlanBuilder(config: config, environment: environment, now: now).makePlan(profileName: profile)
         } catch {
+            checkEnvironment(keysAreTheSource: false, into: &report)
             report.findings.append(.init(level: .problem, code: "configuration", text: error.message))
             return report
         }
         if case .environment = plan.source {
-            // Keys in the environment are this profile's own source: expected, but the SDKs
-            // must be given the profile with --profile, not AWS_PROFILE.
-            for index in report.findings.indices where report.findings[index].code == "environment-credentials" {
-                report.findings[index] = .init(
-                    level: .note, code: "environment-credentials",
-                    text: "the keys in AWS_ACCESS_KEY_ID are this profile's source; give the SDKs the profile with --profile (with AWS_PROFILE they would use the keys directly)")
-            }
+            checkEnvironment(keysAreTheSource: true, into: &report)
+        } else {
+            checkEnvironment(keysAreTheSource: false, into: &report)
         }
         explain(plan, into: &report)
         checkRegion(plan, callers: callerNames, into: &report)
@@ -119,12 +115,16 @@ public struct Doctor {
         }
     }
 
-    private func checkEnvironment(into report: inout DoctorReport) {
+    /// `keysAreTheSource`: the profile's own `credential_source = Environment` uses the keys,
+    /// so they are expected there; the SDKs must then get the profile with --profile.
+    private func checkEnvironment(keysAreTheSource: Bool, into report: inout DoctorReport) {
         func set(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
         if set("AWS_ACCESS_KEY_ID") != nil || set("AWS_SECRET_ACCESS_KEY") != nil {
-            report.findings.append(.init(
-                level: .problem, code: "environment-credentials",
-                text: "AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY are set: SDKs that take the profile from AWS_PROFILE (not --profile) use these keys and never run sts-proc; unset them"))
+            report.findings.append(keysAreTheSource
+                ? .init(level: .note, code: "environment-credentials",
+                        text: "the keys in AWS_ACCESS_KEY_ID are this profile's source; give the SDKs the profile with --profile (with AWS_PROFILE they would use the keys directly)")
+                : .init(level: .problem, code: "environment-credentials",
+                        text: "AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY are set: SDKs that take the profile from AWS_PROFILE (not --profile) use these keys and never run sts-proc; unset them"))
         }
         for name in ["AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL", "AWS_CA_BUNDLE", "AWS_REGION", "AWS_DEFAULT_REGION",
                      "AWS_STS_REGIONAL_ENDPOINTS", "AWS_USE_FIPS_ENDPOINT", "AWS_MAX_ATTEMPTS"] {
