@@ -44,8 +44,12 @@ let package = Package(
             ],
             // The Swift runtime linked in: every SDK process starts sts-proc, and loading
             // the runtime's shared libraries cost more than a third of a cache hit
-            // (BENCHMARKS.md).
-            linkerSettings: [.unsafeFlags(["-static-stdlib"]), .linkedLibrary("_FoundationCollections"),
+            // (BENCHMARKS.md). Relative relocations packed (DT_RELR, glibc 2.36+, which
+            // needs the toolchain's lld): the 38,000 RELA entries were 0.9 MB that every
+            // start read, and packing them kept the executable position-independent.
+            linkerSettings: [.unsafeFlags(["-static-stdlib", "-use-ld=lld", "-Xlinker", "-z",
+                                           "-Xlinker", "pack-relative-relocs"]),
+                             .linkedLibrary("_FoundationCollections"),
                              .linkedLibrary("_FoundationCShims"), .linkedLibrary("swiftSynchronization")]
         ),
         .testTarget(
