@@ -47,6 +47,12 @@ static inline gboolean stsproc_secret_service_clear_sync(SecretService *service,
                                                          GHashTable *attributes, GError **error) {
     return STSPROC_SECRET(secret_service_clear_sync)(service, schema, attributes, NULL, error);
 }
+static inline gboolean stsproc_secret_service_ensure_session_sync(SecretService *service, GError **error) {
+    return STSPROC_SECRET(secret_service_ensure_session_sync)(service, NULL, error);
+}
+static inline gboolean stsproc_secret_item_delete_sync(SecretItem *item, GError **error) {
+    return STSPROC_SECRET(secret_item_delete_sync)(item, NULL, error);
+}
 static inline GHashTable *stsproc_secret_item_get_attributes(SecretItem *item) {
     return STSPROC_SECRET(secret_item_get_attributes)(item);
 }

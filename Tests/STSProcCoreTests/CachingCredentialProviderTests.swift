@@ -7,6 +7,7 @@ private final class MemoryStore: CredentialStore {
     var items: [String: (entry: CacheEntry, credentials: AWSCredentials?)] = [:]
     var failure: KeyringFailure?
     var replaceCount = 0
+    var beginCount = 0
 
     func lookup(_ entry: CacheEntry, validAfter: UTCTime) throws(KeyringFailure) -> CacheLookup {
         if let failure { throw failure }
@@ -16,10 +17,13 @@ private final class MemoryStore: CredentialStore {
         return .hit(credentials)
     }
 
-    func replace(_ entry: CacheEntry, credentials: AWSCredentials, label: String) throws(KeyringFailure) {
-        if let failure { throw failure }
-        replaceCount += 1
-        items[entry.key.digest] = (entry, credentials)
+    func beginReplace(_ entry: CacheEntry) -> PendingReplace {
+        beginCount += 1
+        return PendingReplace { credentials, _ throws(KeyringFailure) in
+            if let failure = self.failure { throw failure }
+            self.replaceCount += 1
+            self.items[entry.key.digest] = (entry, credentials)
+        }
     }
 
     func list() throws(KeyringFailure) -> [CacheListing] { [] }
@@ -100,6 +104,45 @@ private final class MemoryStore: CredentialStore {
         #expect(refreshed.fetches == 1)
         #expect(refreshed.0.accessKeyID == "B")
         #expect(try run(plan, store: store, fetched: issued("C", lifetime: 3600)).0.accessKeyID == "B")
+    }
+
+    @Test func aFailedRefreshLeavesTheStoredCredentialInPlace() throws {
+        let store = MemoryStore()
+        let plan = try plan()
+        _ = try run(plan, store: store, fetched: issued("A", lifetime: 3600))
+        let failing = CachingCredentialProvider(
+            cache: KeyringCache(store: store, lockFolder: lockFolder, lockTimeLimit: 1, note: { _ in }, kernel: nil),
+            now: now, fetch: { _ throws(STSProcError) in
+                throw STSProcError(.rejected, profile: "p", failure: "AssumeRole failed", reason: "access denied")
+            })
+        #expect(throws: STSProcError.self) { try failing.credentials(for: plan, refresh: true) }
+        // The replacement was begun alongside the fetch but never finished.
+        #expect(store.beginCount == 2)
+        #expect(store.replaceCount == 1)
+        #expect(try run(plan, store: store, fetched: issued("B", lifetime: 3600)).0.accessKeyID == "A")
+    }
+
+    @Test func preloadingHasEndedWhenCredentialsAreReturned() throws {
+        /// Written by the preloading thread; read after `credentials` has waited for it.
+        final class Flag: @unchecked Sendable { var isSet = false }
+        let store = MemoryStore()
+        let plan = try plan()
+        for expectedFetches in [1, 0] {  // a fetch, then a cache hit
+            let preloaded = Flag()
+            nonisolated(unsafe) var fetches = 0
+            let provider = CachingCredentialProvider(
+                cache: KeyringCache(store: store, lockFolder: lockFolder, lockTimeLimit: 1, note: { _ in }, kernel: nil),
+                now: now,
+                preload: {
+                    var pause = timespec(tv_sec: 0, tv_nsec: 50_000_000)
+                    nanosleep(&pause, nil)
+                    preloaded.isSet = true
+                },
+                fetch: { _ throws(STSProcError) in fetches += 1; return issued("A", lifetime: 3600) })
+            _ = try provider.credentials(for: plan, refresh: false)
+            #expect(fetches == expectedFetches)
+            #expect(preloaded.isSet)
+        }
     }
 
     @Test func aCorruptItemIsReplaced() throws {
@@ -196,6 +239,12 @@ private final class MemoryStore: CredentialStore {
 @Suite struct DeadlineTests {
     @Test func returnsTheValueOfQuickWork() {
         #expect(Deadline.run(seconds: 1) { 42 } == 42)
+    }
+
+    @Test func startedWorkAnswersEveryAsker() {
+        let pending = Deadline.start { 7 }
+        #expect(pending.result(within: 1) == 7)
+        #expect(pending.result(within: 0) == 7)
     }
 
     @Test func stopsWaitingForSlowWork() {

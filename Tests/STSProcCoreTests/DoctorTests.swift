@@ -17,7 +17,7 @@ private struct FixedStore: CredentialStore {
         if let failure { throw failure }
         return .miss
     }
-    func replace(_ entry: CacheEntry, credentials: AWSCredentials, label: String) throws(KeyringFailure) {}
+    func beginReplace(_ entry: CacheEntry) -> PendingReplace { PendingReplace { _, _ throws(KeyringFailure) in } }
     func list() throws(KeyringFailure) -> [CacheListing] { [] }
     func remove(profile: String?) throws(KeyringFailure) {}
     func probe() throws(KeyringFailure) { if let failure { throw failure } }

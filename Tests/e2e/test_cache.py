@@ -15,8 +15,9 @@ import time
 import pytest
 
 import keyring_control
-from e2e_support import (CHAIN_HOP_SESSION, parse_credentials, run_aws, run_sts_proc,
+from e2e_support import (CHAIN_HOP_SESSION, assert_failure, parse_credentials, run_aws, run_sts_proc,
                          sts_proc_bin)
+from test_federation import ACCESS_DENIED
 from test_assume_role import Counter, assumed_arn
 
 SESSION = CHAIN_HOP_SESSION
@@ -118,6 +119,23 @@ def test_refresh_flag_asks_sts_and_replaces_the_item(env, moto_auth):
     assert parse_credentials(run_sts_proc(["--profile", "p"], env)) == refreshed
     assert counter.delta == 2
     assert len(keyring_control.secret_tool_items(env)) == 1
+
+
+def test_failed_refresh_leaves_the_cached_credential_in_place(env, moto_auth):
+    # The store is made ready while STS is asked; only a credential that arrived replaces the item.
+    first = parse_credentials(run_sts_proc(["--profile", "p"], env))
+    before = keyring_control.secret_tool_items(env)
+    moto_auth.inject(403, ACCESS_DENIED)
+    try:
+        res = run_sts_proc(["--profile", "p", "--refresh"], env)
+    finally:
+        moto_auth.clear_injections()
+    assert_failure(res, "p", 1, contains=["AccessDenied"])
+    assert keyring_control.secret_tool_items(env) == before
+    keyring_control.clear_kernel_copies()
+    counter = Counter(moto_auth)
+    assert parse_credentials(run_sts_proc(["--profile", "p"], env)) == first
+    assert counter.delta == 0
 
 
 def test_corrupt_item_is_ignored_and_replaced(env, moto_auth):

@@ -4,6 +4,8 @@
 struct CachingCredentialProvider {
     let cache: KeyringCache
     let now: UTCTime
+    /// Loads what `fetch` needs; started early, on its own thread, when a fetch is likely.
+    var preload: @Sendable () -> Void = {}
     let fetch: (CredentialPlan) throws(STSProcError) -> AWSCredentials
 
     func credentials(for plan: CredentialPlan, refresh: Bool) throws(STSProcError) -> AWSCredentials {
@@ -16,7 +18,7 @@ struct CachingCredentialProvider {
         let entry = CacheEntry(profile: plan.profile, key: CacheKey(plan: plan), roleARN: roleARN)
         return try cache.credentials(
             for: entry, validAfter: now.adding(seconds: Int64(plan.cachePolicy.minimumTTL)), refresh: refresh,
-            label: "sts-proc: \(plan.profile) → \(roleARN)", notePrefix: Self.notePrefix(plan.profile),
+            label: "sts-proc: \(plan.profile) → \(roleARN)", notePrefix: Self.notePrefix(plan.profile), preload: preload,
             fetch: { () throws(STSProcError) in try fetch(plan) })
     }
 

@@ -4,8 +4,11 @@ protocol CredentialStore {
     /// item's attributes before the secret is fetched, saving a round trip for stale items).
     /// `.corrupt` for an item whose secret cannot be read back.
     func lookup(_ entry: CacheEntry, validAfter: UTCTime) throws(KeyringFailure) -> CacheLookup
-    /// Stores `credentials` under `entry`, removing whatever was stored there before.
-    func replace(_ entry: CacheEntry, credentials: AWSCredentials, label: String) throws(KeyringFailure)
+    /// Starts what storing under `entry` needs (connection, checks, the items to replace)
+    /// without changing anything stored, so that it overlaps with fetching the credential
+    /// and a failed fetch leaves the cache as it was. `finish` then stores the credential,
+    /// removing whatever was stored under `entry` before.
+    func beginReplace(_ entry: CacheEntry) -> PendingReplace
     /// Every sts-proc item's public attributes.
     func list() throws(KeyringFailure) -> [CacheListing]
     /// Removes every sts-proc item, or only one profile's.
@@ -13,6 +16,12 @@ protocol CredentialStore {
     /// Fails unless items could be stored now (reachable, default collection unlocked);
     /// lookups skip this check to stay fast.
     func probe() throws(KeyringFailure)
+}
+
+/// A replacement begun with `CredentialStore.beginReplace`.
+struct PendingReplace {
+    /// Stores the credential with the given label; at most once.
+    let finish: (_ credentials: AWSCredentials, _ label: String) throws(KeyringFailure) -> Void
 }
 
 /// The attributes that find one cached credential.

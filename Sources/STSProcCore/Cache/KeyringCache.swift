@@ -11,18 +11,28 @@ struct KeyringCache {
     /// The first-level copies in the kernel keyring; nil when turned off.
     var kernel: KernelKeyringCache?
 
+    /// `preload` loads what `fetch` will need (libraries); it runs on its own thread from
+    /// the moment a fetch becomes likely, alongside the keyring lookup, and is waited for
+    /// before returning, so the process never exits in the middle of it.
     func credentials(for entry: CacheEntry, validAfter: UTCTime, refresh: Bool, label: String, notePrefix: String,
+                     preload: @escaping @Sendable () -> Void = {},
                      fetch: () throws(STSProcError) -> AWSCredentials) throws(STSProcError) -> AWSCredentials {
         let copy = { (credentials: AWSCredentials) in
             kernel?.write(profile: entry.profile, material: entry.key.material, credentials: credentials,
                           validAfter: validAfter)
         }
+        var preloading: Deadline.Pending<Bool>?
+        // Library loading is bounded work (no network, no prompt); the limit only keeps a
+        // broken loader from holding the process.
+        defer { _ = preloading?.result(within: 10) }
         if refresh {
+            preloading = Deadline.start { preload(); return true }
             kernel?.remove(profile: entry.profile, material: entry.key.material)
         } else {
             if let credentials = kernel?.read(profile: entry.profile, material: entry.key.material, validAfter: validAfter) {
                 return credentials
             }
+            preloading = Deadline.start { preload(); return true }
             switch lookup(entry, validAfter: validAfter, notePrefix: notePrefix) {
             case .hit(let credentials):
                 // Copied only if nobody is refreshing right now: a `--refresh` that holds the
@@ -65,11 +75,12 @@ struct KeyringCache {
         }
         defer { withExtendedLifetime(heldLock) {} }
 
+        let pendingStore = store.beginReplace(entry)
         let credentials = try fetch()
         // A credential that cannot outlive `validAfter` would never be served again.
         if let expiration = credentials.expiration, expiration > validAfter {
             do {
-                try store.replace(entry, credentials: credentials, label: label)
+                try pendingStore.finish(credentials, label)
                 // Only what the Secret Service accepted is copied: a locked keyring stays in force.
                 copy(credentials)
             } catch {

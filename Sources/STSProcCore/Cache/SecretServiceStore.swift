@@ -27,17 +27,33 @@ struct SecretServiceStore: CredentialStore {
         }
     }
 
-    func replace(_ entry: CacheEntry, credentials: AWSCredentials, label: String) throws(KeyringFailure) {
+    func beginReplace(_ entry: CacheEntry) -> PendingReplace {
         let match = Self.matchAttributes(entry)
-        var attributes = match
-        attributes["role"] = entry.roleARN
-        attributes["expires"] = credentials.expiration.map { String($0.secondsSinceEpoch) } ?? "0"
-        let secret = CachedCredential.encode(credentials)
-        try withSession { [attributes] session throws(KeyringFailure) in
-            // Storing replaces only an item with identical attributes; the old one has
-            // another expiry, so remove it first.
-            try session.clear(match)
-            try session.store(attributes, label: label, secret: secret)
+        // The connection, the collection check, the encrypted session and the search for the
+        // item(s) to replace go on while the credential is fetched: on a cold run they used to
+        // follow the STS request one after another.
+        let preparation = Self.start { () throws(KeyringFailure) in
+            let session = try SecretServiceSession()
+            try session.requireUsableDefaultCollection()
+            try session.openEncryptedSession()
+            return PreparedReplace(session: session, previous: try session.search(match, all: true))
+        }
+        let timeLimit = self.timeLimit
+        return PendingReplace { credentials, label throws(KeyringFailure) in
+            guard let prepared = preparation.result(within: timeLimit) else { throw .timedOut(seconds: timeLimit) }
+            let replace = try prepared.get()
+            var attributes = match
+            attributes["role"] = entry.roleARN
+            attributes["expires"] = credentials.expiration.map { String($0.secondsSinceEpoch) } ?? "0"
+            let secret = CachedCredential.encode(credentials)
+            try Self.outcome(of: Self.start { [attributes] () throws(KeyringFailure) in
+                try replace.session.store(attributes, label: label, secret: secret)
+                // Storing replaced an item with identical attributes in place; the others
+                // (another expiry) go only now, so a failed store loses nothing.
+                for item in replace.previous where item.attributes["expires"] != attributes["expires"] {
+                    try item.delete()
+                }
+            }, within: timeLimit)
         }
     }
 
@@ -69,16 +85,33 @@ struct SecretServiceStore: CredentialStore {
         checkingCollection: Bool = true,
         _ body: @escaping @Sendable (SecretServiceSession) throws(KeyringFailure) -> Value
     ) throws(KeyringFailure) -> Value {
-        let outcome = Deadline.run(seconds: timeLimit) { () -> Result<Value, KeyringFailure> in
-            do throws(KeyringFailure) {
-                let session = try SecretServiceSession()
-                if checkingCollection { try session.requireUsableDefaultCollection() }
-                return .success(try body(session))
-            } catch {
-                return .failure(error)
-            }
+        try Self.outcome(of: Self.start { () throws(KeyringFailure) in
+            let session = try SecretServiceSession()
+            if checkingCollection { try session.requireUsableDefaultCollection() }
+            return try body(session)
+        }, within: timeLimit)
+    }
+
+    /// Keyring work on its own thread (libsecret may block without bound), started now.
+    private static func start<Value: Sendable>(
+        _ work: @escaping @Sendable () throws(KeyringFailure) -> Value
+    ) -> Deadline.Pending<Result<Value, KeyringFailure>> {
+        Deadline.start { () -> Result<Value, KeyringFailure> in
+            do throws(KeyringFailure) { return .success(try work()) } catch { return .failure(error) }
         }
-        guard let outcome else { throw .timedOut(seconds: timeLimit) }
+    }
+
+    /// The work's value or failure, or `.timedOut` if it is not done `seconds` from now.
+    private static func outcome<Value: Sendable>(of pending: Deadline.Pending<Result<Value, KeyringFailure>>,
+                                                 within seconds: Double) throws(KeyringFailure) -> Value {
+        guard let outcome = pending.result(within: seconds) else { throw .timedOut(seconds: seconds) }
         return try outcome.get()
     }
+}
+
+/// A session made ready for storing, and the items it will replace. Built on one keyring
+/// thread and used by the next, never by two at once.
+private struct PreparedReplace: @unchecked Sendable {
+    let session: SecretServiceSession
+    let previous: [SecretServiceItem]
 }

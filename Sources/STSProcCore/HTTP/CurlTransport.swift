@@ -31,6 +31,10 @@ final class CurlTransport: HTTPTransport {
 
     deinit { stsproc_curl_easy_cleanup(handle) }
 
+    /// Loads and initialises libcurl ahead of the first request (its libraries and
+    /// OpenSSL's set-up take a few milliseconds); any thread may call it.
+    static func preload() { _ = curlGlobalInitCode }
+
     func send(_ request: HTTPRequest) throws(TransportFailure) -> HTTPResponse {
         stsproc_curl_easy_reset(handle)
         var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)

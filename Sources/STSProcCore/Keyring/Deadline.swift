@@ -8,6 +8,12 @@ import Glibc
 enum Deadline {
     /// The work's result, or nil if it did not finish within `seconds`.
     static func run<Value: Sendable>(seconds: Double, _ work: @escaping @Sendable () -> Value) -> Value? {
+        start(work).result(within: seconds)
+    }
+
+    /// Starts the work on its own thread at once; ask for its result later, when it is
+    /// needed, so that it can overlap with other work (such as an STS request).
+    static func start<Value: Sendable>(_ work: @escaping @Sendable () -> Value) -> Pending<Value> {
         let job = Job(work)
         // The worker holds its own reference, so an abandoned job stays valid until it ends.
         let context = Unmanaged.passRetained(job).toOpaque()
@@ -21,16 +27,27 @@ enum Deadline {
             // No thread to spare (a burst hitting RLIMIT_NPROC): running the work here could
             // block without bound, so it is reported as not finished and the caller goes on.
             Unmanaged<Job>.fromOpaque(context).release()
-            return nil
+            return Pending(job: nil)
         }
         pthread_detach(thread)
-        guard job.wait(seconds: seconds) else { return nil }
-        return job.result as? Value
+        return Pending(job: job)
+    }
+
+    /// Work started by `start`.
+    struct Pending<Value: Sendable>: @unchecked Sendable {
+        fileprivate let job: Job?
+
+        /// The work's result, or nil if it has not finished `seconds` from now (or never
+        /// started). May be asked again; a finished job answers at once.
+        func result(within seconds: Double) -> Value? {
+            guard let job, job.wait(seconds: seconds) else { return nil }
+            return job.result as? Value
+        }
     }
 
     /// Type-erased so the C thread entry point can call it; the semaphore's post/wait pair
     /// orders the worker's write of `result` before the caller's read.
-    private final class Job: @unchecked Sendable {
+    fileprivate final class Job: @unchecked Sendable {
         private let work: @Sendable () -> any Sendable
         private let finished: UnsafeMutablePointer<sem_t>
         private(set) var result: (any Sendable)?
@@ -63,7 +80,11 @@ enum Deadline {
             let end = monotonic() + seconds
             while true {
                 let slice = min(end - monotonic(), 0.05)
-                guard slice > 0 else { return sem_trywait(finished) == 0 }
+                guard slice > 0 else {
+                    guard sem_trywait(finished) == 0 else { return false }
+                    sem_post(finished)
+                    return true
+                }
                 var limit = timespec()
                 clock_gettime(CLOCK_REALTIME, &limit)
                 limit.tv_nsec += Int(slice * 1e9)
@@ -71,7 +92,10 @@ enum Deadline {
                     limit.tv_sec += 1
                     limit.tv_nsec -= 1_000_000_000
                 }
-                if sem_timedwait(finished, &limit) == 0 { return true }
+                if sem_timedwait(finished, &limit) == 0 {
+                    sem_post(finished)  // stays signalled for the next asker
+                    return true
+                }
             }
         }
     }

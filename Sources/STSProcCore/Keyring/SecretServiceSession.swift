@@ -48,6 +48,14 @@ final class SecretServiceSession {
         return items
     }
 
+    /// Negotiates the encrypted session that carries secrets (a Diffie-Hellman exchange), so
+    /// that a later `store` or secret load does not wait for it.
+    func openEncryptedSession() throws(KeyringFailure) {
+        var error: UnsafeMutablePointer<GError>?
+        _ = stsproc_secret_service_ensure_session_sync(service, &error)
+        if let message = Self.consume(error) { throw .unavailable(message) }
+    }
+
     /// Creates an item in the default collection (replacing one with identical attributes).
     func store(_ attributes: [String: String], label: String, secret: String) throws(KeyringFailure) {
         let table = Self.table(attributes)
@@ -109,6 +117,12 @@ final class SecretServiceItem {
 
     /// A locked item's secret cannot be read without an unlock prompt, which sts-proc never raises.
     var isLocked: Bool { stsproc_secret_item_get_locked(item) != 0 }
+
+    func delete() throws(KeyringFailure) {
+        var error: UnsafeMutablePointer<GError>?
+        _ = stsproc_secret_item_delete_sync(item, &error)
+        if let message = SecretServiceSession.consume(error) { throw .unavailable(message) }
+    }
 
     /// The secret as text, or nil when it is not text.
     func loadSecret() throws(KeyringFailure) -> String? {

@@ -35,13 +35,20 @@ public struct CredentialService {
         let cache = KeyringCache(store: SecretServiceStore(), lockFolder: RefreshLock.folder(environment: environment),
                                  note: note, kernel: plan.cachePolicy.usesKernelKeyring ? KernelKeyringCache() : nil)
         let now = self.now
-        let provider = CachingCredentialProvider(cache: cache, now: now, fetch: { plan throws(STSProcError) in
+        let provider = CachingCredentialProvider(cache: cache, now: now, preload: Self.preloadFetchLibraries,
+                                                 fetch: { plan throws(STSProcError) in
             try Self.fetch(plan, now: now, mfaSessions: KeyringMFASessions(cache: cache, now: now))
         })
         return try provider.credentials(for: plan, refresh: refresh)
     }
 
-    /// Runs the plan against STS; the only place libcurl gets loaded.
+    /// What every STS call needs: libcurl to send it, libxml2 to read the answer.
+    @Sendable static func preloadFetchLibraries() {
+        CurlTransport.preload()
+        XMLTree.preload()
+    }
+
+    /// Runs the plan against STS; libcurl is loaded here or by `preloadFetchLibraries`.
     static func fetch(_ plan: CredentialPlan, now: UTCTime, mfaSessions: MFASessionProvider) throws(STSProcError) -> AWSCredentials {
         if plan.roles.isEmpty, plan.mfa == nil, let given = plan.source.givenCredentials { return given }
         let transport: CurlTransport

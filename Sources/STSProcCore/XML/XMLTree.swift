@@ -43,6 +43,9 @@ enum XMLTree {
         var libraryMissing = false
     }
 
+    /// Loads libxml2 (and the ICU it links) ahead of the first parse; any thread may call it.
+    static func preload() { _ = stsproc_xml_available() }
+
     /// Parses a document without touching the network or expanding external entities, and
     /// without libxml2 printing its complaints to stderr (stderr belongs to our one error line).
     static func parse(_ bytes: [UInt8]) throws(Malformed) -> XMLElement {
