@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Usage: bench/run.sh [--smoke | --breakdown-only]
+# Usage: bench/run.sh [--smoke | --breakdown-only | --compare BASELINE_BIN]
 #
 # The sts-proc benchmark suite (issue 7, BENCHMARKS.md). Installs what it needs, builds
 # the release binary, then inside a private Secret Service (scripts/with-testbed.sh)
@@ -13,6 +13,8 @@
 #   (d) aws sts get-caller-identity through sts-proc vs static keys (and the peers)
 #   (e) peak RSS of (a) and (b)    /usr/bin/time -v, max over several runs
 # Full mode also records a hit-path breakdown (bench/breakdown.sh).
+# --compare times another build (e.g. the previous commit's binary) against this tree's,
+# hit and cold, in alternating rounds so that a slow minute hits both alike.
 #
 # Results: bench/results/ (full run; full-run.md is the summary), bench/results/smoke/
 # (--smoke: --runs 2 --warmup 0, 8 parallel callers, no thresholds). Timings are never
@@ -25,7 +27,11 @@ case "${1:-}" in
   "") ;;
   --smoke) mode=smoke ;;
   --breakdown-only) mode=breakdown ;;
-  *) echo "usage: $0 [--smoke | --breakdown-only]" >&2; exit 64 ;;
+  --compare)
+    mode=compare
+    baseline=$(realpath "${2:-}" 2>/dev/null) && [ -x "$baseline" ] \
+      || { echo "usage: $0 --compare BASELINE_BIN (an sts-proc executable)" >&2; exit 64; } ;;
+  *) echo "usage: $0 [--smoke | --breakdown-only | --compare BASELINE_BIN]" >&2; exit 64 ;;
 esac
 
 # ------------------------------------------------------------------ outside the testbed
@@ -34,7 +40,7 @@ if [ "${STS_PROC_BENCH_INSIDE:-}" != 1 ]; then
   # Extra tools of the suite, idempotently (same apt recipe as scripts/install-deps.sh).
   missing=()
   [ -x /usr/bin/time ] || missing+=(time)
-  if [ "$mode" != smoke ]; then
+  if [ "$mode" = full ] || [ "$mode" = breakdown ]; then
     command -v strace >/dev/null || missing+=(strace)
     command -v ltrace >/dev/null || missing+=(ltrace)
     command -v perf >/dev/null || missing+=(linux-perf)
@@ -79,7 +85,9 @@ aec_bin=$STS_PROC_BENCH_AEC
 moto_bin=$(resolve moto_server)
 hf=$(command -v hyperfine)
 
-if [ "$mode" = smoke ]; then
+if [ "$mode" = compare ]; then
+  out="$repo/bench/results/compare"
+elif [ "$mode" = smoke ]; then
   out="$repo/bench/results/smoke"; parallel_n=8
   hf_opts=(--runs 2 --warmup 0); hf_slow=(--runs 2 --warmup 0); rss_runs=2
 else
@@ -217,6 +225,46 @@ curl_assume=(curl -sf -o /dev/null --aws-sigv4 aws:amz:us-east-1:sts --user "$ke
 "${curl_assume[@]}"   # works under signature checking
 curl_assume_cmd=$(printf '%s ' "${curl_assume[@]@Q}")
 
+# The design's floor for a cold run (bench/floor/cold_floor.c): the same three libraries
+# doing only the unavoidable calls. The toolchain's clang builds it (no gcc needed).
+floor="$work/bin/cold-floor"
+clang -O2 -o "$floor" bench/floor/cold_floor.c $(pkg-config --cflags --libs libcurl libsecret-1 libxml-2.0)
+printf '%s:%s\n' "$key_id" "$secret" >"$work/floor-key"
+floor_cmd="$floor $moto/ $role_arn $work/floor-key"
+floor_clear="secret-tool clear application sts-proc-floor key floor"  # exit 1 when nothing matched
+$floor_clear || true   # nothing to clear yet
+$floor_cmd >/dev/null   # works under signature checking
+
+if [ "$mode" = compare ]; then
+  cp "$baseline" "$work/bin/baseline"; base="$work/bin/baseline"
+  "$base" --profile p >/dev/null
+  for round in 1 2 3 4; do
+    run_hf "compare-cold-$round" -N --warmup 2 --runs 15 \
+      --prepare "$bin cache clear" -n "baseline cold" "$base --profile p" \
+      --prepare "$bin cache clear" -n "this tree cold" "$bin --profile p" \
+      --prepare "$floor_clear" -n "C floor cold" "$floor_cmd"
+    run_hf "compare-hit-$round" -N --warmup 5 --runs 40 \
+      -n "baseline hit" "$base --profile p" -n "this tree hit" "$bin --profile p"
+  done
+  "$py" - "$out" <<'PY' | tee "$out/summary.txt" >&2
+import glob, json, statistics, sys
+times = {}
+for path in sorted(glob.glob(sys.argv[1] + "/compare-*.json")):
+    for result in json.load(open(path))["results"]:
+        times.setdefault(result["command"], []).extend(result["times"])
+for name, values in times.items():
+    print(f"{name:18} median {statistics.median(values) * 1000:6.2f} ms  mean {statistics.mean(values) * 1000:6.2f} ms"
+          f"  ({len(values)} runs over 4 rounds)")
+PY
+  for label in baseline "this tree"; do
+    b=$base; [ "$label" = baseline ] || b=$bin
+    "$b" cache clear; cold=$(/usr/bin/time -f %M "$b" --profile p 2>&1 >/dev/null | tail -1)
+    hit=$(/usr/bin/time -f %M "$b" --profile p 2>&1 >/dev/null | tail -1)
+    echo "$label: max RSS cold $cold kB, hit $hit kB" | tee -a "$out/summary.txt" >&2
+  done
+  exit 0
+fi
+
 if [ "$mode" != breakdown ]; then
   # (a) cache hit, whole process, against its floors. Moto must see no request.
   before=$(moto_requests)
@@ -240,6 +288,7 @@ if [ "$mode" != breakdown ]; then
   run_hf b-cold -N "${hf_slow[@]}" \
     --prepare "$bin cache clear" -n "sts-proc --profile p (cold)" "$bin --profile p" \
     --prepare "/bin/true" -n "curl --aws-sigv4 AssumeRole (moto + HTTP floor)" "$curl_assume_cmd" \
+    --prepare "$floor_clear" -n "C floor: libsecret search + libcurl AssumeRole + libxml2 + libsecret store" "$floor_cmd" \
     --prepare "rm -f $aec_cache" -n "aws-export-credentials (cold)" "$aec_bin --profile cli-role --cache-file $aec_cache" \
     --prepare "rm -rf $cli_cache" -n "aws s3 presign via CLI assume-role (cold)" "$(aws_presign cli-role)" \
     --prepare "$bin cache clear" -n "aws s3 presign via sts-proc (cold)" "$(aws_presign p)"
@@ -299,6 +348,7 @@ JSON
   rss "sts-proc --profile p (warm, a)" "" "$bin" --profile p
   rss "sts-proc --profile p (cold, b)" "'$bin' cache clear" "$bin" --profile p
   rss "secret-tool lookup (same-size item)" "" secret-tool lookup application sts-proc-bench kind floor
+  rss "C floor of a cold run (b)" "$floor_clear" $floor_cmd
   rss "sts-proc --version" "" "$bin" --version
   rss "aws-export-credentials (warm)" "" "$aec_bin" --profile cli-role --cache-file "$aec_cache"
   rss "aws-export-credentials (cold)" "rm -f '$aec_cache'" "$aec_bin" --profile cli-role --cache-file "$aec_cache"
