@@ -4,6 +4,7 @@ secret-tool, the way a user would inspect them."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 
 from jeepney import DBusAddress, new_method_call
@@ -97,3 +98,9 @@ def clear_kernel_copies() -> None:
         if libc.syscall(sys_keyctl, keyctl_describe, key, buffer, 512) > 0:
             if buffer.value.decode(errors="replace").split(";", 4)[-1].startswith("sts-proc:"):
                 libc.syscall(sys_keyctl, keyctl_invalidate, key)
+
+
+def daemon_pid() -> int:
+    """The private gnome-keyring-daemon that scripts/with-testbed.sh started."""
+    with open(os.path.join(os.environ["XDG_RUNTIME_DIR"], ".testbed-keyring.pid")) as f:
+        return int(f.read().strip())

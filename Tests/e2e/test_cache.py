@@ -15,8 +15,8 @@ import time
 import pytest
 
 import keyring_control
-from e2e_support import (CHAIN_HOP_SESSION, assert_failure, parse_credentials, run_aws, run_sts_proc,
-                         sts_proc_bin)
+from e2e_support import (CHAIN_HOP_SESSION, Result, assert_failure, parse_credentials, run_aws,
+                         run_sts_proc, sts_proc_bin)
 from test_federation import ACCESS_DENIED
 from test_assume_role import Counter, assumed_arn
 
@@ -211,6 +211,27 @@ def test_64_parallel_cold_invocations_make_one_sts_request(env, moto_auth):
         outputs.append(out)
     assert len(set(outputs)) == 1, "not every caller printed the same credential"
     assert counter.delta == 1, f"{counter.delta} STS requests for 64 cold callers"
+
+
+def test_parallel_callers_facing_a_wedged_keyring_do_not_queue_behind_each_other(env, moto_auth):
+    # The first caller holds the lock while its search times out (750 ms); the others must
+    # then go their own ways at once, not take turns timing out.
+    pid = keyring_control.daemon_pid()
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        started = time.monotonic()
+        processes = [subprocess.Popen([sts_proc_bin(), "--profile", "p"], env=env, stdin=subprocess.DEVNULL,
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                     for _ in range(8)]
+        results = [(process.communicate(timeout=30), process.returncode) for process in processes]
+        elapsed = time.monotonic() - started
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    for (out, err), rc in results:
+        assert rc == 0, err
+        parse_credentials(Result(rc, out, err, 0.0))
+        assert "did not answer within 750 ms" in err, err
+    assert elapsed < 6.0, f"8 callers took {elapsed:.1f}s against a wedged keyring"
 
 
 def test_killed_lock_holder_does_not_block_the_next_caller(env, moto_auth):

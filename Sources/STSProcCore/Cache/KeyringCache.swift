@@ -11,71 +11,132 @@ struct KeyringCache {
     /// The first-level copies in the kernel keyring; nil when turned off.
     var kernel: KernelKeyringCache?
 
-    /// `preload` loads what `fetch` will need (libraries); it runs on its own thread from
-    /// the moment a fetch becomes likely, alongside the keyring lookup, and is waited for
-    /// before returning, so the process never exits in the middle of it.
+    /// `preload` loads what `fetch` will need (libraries). It runs on its own thread once
+    /// this process is the one that may have to fetch, alongside its keyring lookup, and is
+    /// waited for before returning, so the process never exits in the middle of it.
     func credentials(for entry: CacheEntry, validAfter: UTCTime, refresh: Bool, label: String, notePrefix: String,
                      preload: @escaping @Sendable () -> Void = {},
                      fetch: () throws(STSProcError) -> AWSCredentials) throws(STSProcError) -> AWSCredentials {
-        let copy = { (credentials: AWSCredentials) in
-            kernel?.write(profile: entry.profile, material: entry.key.material, credentials: credentials,
-                          validAfter: validAfter)
-        }
-        var preloading: Deadline.Pending<Bool>?
+        var run = Run(cache: self, entry: entry, validAfter: validAfter, label: label, notePrefix: notePrefix,
+                      preload: preload)
         // Library loading is bounded work (no network, no prompt); the limit only keeps a
         // broken loader from holding the process.
-        defer { _ = preloading?.result(within: 10) }
-        if refresh {
-            preloading = Deadline.start { preload(); return true }
-            kernel?.remove(profile: entry.profile, material: entry.key.material)
-        } else {
-            if let credentials = kernel?.read(profile: entry.profile, material: entry.key.material, validAfter: validAfter) {
+        defer { _ = run.preloading?.result(within: 10) }
+        if refresh { return try run.refresh(fetch: fetch) }
+        if let kernel {
+            if let credentials = kernel.read(profile: entry.profile, material: entry.key.material, validAfter: validAfter) {
                 return credentials
             }
-            preloading = Deadline.start { preload(); return true }
-            switch lookup(entry, validAfter: validAfter, notePrefix: notePrefix) {
+            if let credentials = try run.leadOrFollow(fetch: fetch) { return credentials }
+        }
+        return try run.lookThenRefresh(fetch: fetch)
+    }
+}
+
+/// One call's way through the cache; `KeyringCache.credentials` picks the path.
+private struct Run {
+    let cache: KeyringCache
+    let entry: CacheEntry
+    let validAfter: UTCTime
+    let label: String
+    let notePrefix: String
+    let preload: @Sendable () -> Void
+    private(set) var preloading: Deadline.Pending<Bool>?
+
+    init(cache: KeyringCache, entry: CacheEntry, validAfter: UTCTime, label: String, notePrefix: String,
+         preload: @escaping @Sendable () -> Void) {
+        (self.cache, self.entry, self.validAfter, self.label, self.notePrefix, self.preload)
+            = (cache, entry, validAfter, label, notePrefix, preload)
+    }
+
+    /// With kernel copies on, the first caller to miss takes the lock at once and goes to
+    /// the Secret Service (and to STS if need be) alone; callers arriving meanwhile wait
+    /// for it and are then served from the copy it leaves. A burst of cold callers thus
+    /// makes one keyring search and loads libcurl once instead of 64 times over, which on a
+    /// busy machine had pushed their searches past the keyring time limit.
+    /// nil: nothing settled here (no copy after waiting, or no lock); take the general path.
+    mutating func leadOrFollow(fetch: () throws(STSProcError) -> AWSCredentials) throws(STSProcError) -> AWSCredentials? {
+        switch RefreshLock.acquire(name: entry.key.digest, folder: cache.lockFolder, timeLimit: cache.lockTimeLimit) {
+        case .acquired(let lock, waited: false):
+            defer { lock.release() }
+            startPreloading()
+            switch lookup() {
             case .hit(let credentials):
-                // Copied only if nobody is refreshing right now: a `--refresh` that holds the
-                // lock must not have its new copy overwritten with this older credential.
-                if case .acquired(let lock, _) = RefreshLock.acquire(name: entry.key.digest, folder: lockFolder,
-                                                                     timeLimit: 0) {
-                    copy(credentials)
-                    withExtendedLifetime(lock) {}
-                }
+                copy(credentials)
+                return credentials
+            case .keyringUnusable:
+                // Nothing will be stored, so others need not wait for this fetch.
+                lock.release()
+                return try fetch()
+            case .miss:
+                return try fetchAndStore(fetch)
+            }
+        case .acquired(let lock, waited: true):
+            defer { lock.release() }
+            if let credentials = readCopy() { return credentials }
+            // The leader left no copy (its keyring was unusable, its fetch failed, or the
+            // kernel refused the copy): each goes its own way, concurrently, not one by one.
+            return nil
+        case .unavailable:
+            return nil  // the general path takes the lock again and reports why, if it refreshes
+        }
+    }
+
+    /// Looks in the Secret Service without the lock (its hits stay concurrent), and on a
+    /// miss takes the lock, looks again (another process may just have refreshed), fetches
+    /// and stores.
+    mutating func lookThenRefresh(fetch: () throws(STSProcError) -> AWSCredentials) throws(STSProcError) -> AWSCredentials {
+        switch lookup() {
+        case .hit(let credentials):
+            // Copied only if nobody is refreshing right now: a `--refresh` that holds the
+            // lock must not have its new copy overwritten with this older credential.
+            if case .acquired(let lock, _) = RefreshLock.acquire(name: entry.key.digest, folder: cache.lockFolder,
+                                                                 timeLimit: 0) {
+                copy(credentials)
+                lock.release()
+            }
+            return credentials
+        case .keyringUnusable: return try fetch()
+        case .miss: break
+        }
+        let lock = takeLock()
+        defer { lock?.release() }
+        if lock != nil {
+            startPreloading()
+            if let credentials = readCopy() { return credentials }
+            switch lookup() {
+            case .hit(let credentials):
+                copy(credentials)
                 return credentials
             case .keyringUnusable: return try fetch()
             case .miss: break
             }
         }
+        return try fetchAndStore(fetch)
+    }
 
-        var heldLock: RefreshLock?
-        switch RefreshLock.acquire(name: entry.key.digest, folder: lockFolder, timeLimit: lockTimeLimit) {
-        case .acquired(let lock, let waited):
-            heldLock = lock
-            // A plain run re-reads even when it did not wait: the holder may have finished
-            // between its first look and taking the lock. Such a holder copied its result
-            // into the kernel keyring before letting go of the lock, so when that layer is
-            // on and nobody was waited for, looking there suffices.
-            if !refresh || waited {
-                if let credentials = kernel?.read(profile: entry.profile, material: entry.key.material, validAfter: validAfter) {
-                    return credentials
-                }
-            }
-            if waited || (!refresh && kernel == nil) {
-                switch lookup(entry, validAfter: validAfter, notePrefix: notePrefix) {
-                case .hit(let credentials):
-                    copy(credentials)
-                    return credentials
-                case .keyringUnusable: return try fetch()
-                case .miss: break
-                }
-            }
+    /// `--refresh`: always asks STS, and replaces the item and the copy.
+    mutating func refresh(fetch: () throws(STSProcError) -> AWSCredentials) throws(STSProcError) -> AWSCredentials {
+        startPreloading()
+        cache.kernel?.remove(profile: entry.profile, material: entry.key.material)
+        let lock = takeLock()
+        defer { lock?.release() }
+        return try fetchAndStore(fetch)
+    }
+
+    /// The refresh lock, or nil (with a note) when it cannot be had.
+    private func takeLock() -> RefreshLock? {
+        switch RefreshLock.acquire(name: entry.key.digest, folder: cache.lockFolder, timeLimit: cache.lockTimeLimit) {
+        case .acquired(let lock, _): return lock
         case .unavailable(let reason):
-            note("\(notePrefix)\(reason); refreshing without the lock.")
+            cache.note("\(notePrefix)\(reason); refreshing without the lock.")
+            return nil
         }
-        defer { withExtendedLifetime(heldLock) {} }
+    }
 
-        let pendingStore = store.beginReplace(entry)
+    /// Fetches while the store gets ready, then stores what can be served later.
+    private func fetchAndStore(_ fetch: () throws(STSProcError) -> AWSCredentials) throws(STSProcError) -> AWSCredentials {
+        let pendingStore = cache.store.beginReplace(entry)
         let credentials = try fetch()
         // A credential that cannot outlive `validAfter` would never be served again.
         if let expiration = credentials.expiration, expiration > validAfter {
@@ -84,10 +145,25 @@ struct KeyringCache {
                 // Only what the Secret Service accepted is copied: a locked keyring stays in force.
                 copy(credentials)
             } catch {
-                note("\(notePrefix)\(error.explanation); the credential was not cached.")
+                cache.note("\(notePrefix)\(error.explanation); the credential was not cached.")
             }
         }
         return credentials
+    }
+
+    private mutating func startPreloading() {
+        guard preloading == nil else { return }
+        let preload = self.preload
+        preloading = Deadline.start { preload(); return true }
+    }
+
+    private func readCopy() -> AWSCredentials? {
+        cache.kernel?.read(profile: entry.profile, material: entry.key.material, validAfter: validAfter)
+    }
+
+    private func copy(_ credentials: AWSCredentials) {
+        cache.kernel?.write(profile: entry.profile, material: entry.key.material, credentials: credentials,
+                            validAfter: validAfter)
     }
 
     private enum LookupOutcome {
@@ -96,14 +172,14 @@ struct KeyringCache {
         case keyringUnusable
     }
 
-    private func lookup(_ entry: CacheEntry, validAfter: UTCTime, notePrefix: String) -> LookupOutcome {
+    private func lookup() -> LookupOutcome {
         do {
-            switch try store.lookup(entry, validAfter: validAfter) {
+            switch try cache.store.lookup(entry, validAfter: validAfter) {
             case .hit(let credentials): return .hit(credentials)
             case .miss, .corrupt: return .miss  // a corrupt item is replaced by the refresh
             }
         } catch {
-            note("\(notePrefix)\(error.explanation); fetched without the cache.")
+            cache.note("\(notePrefix)\(error.explanation); fetched without the cache.")
             return .keyringUnusable
         }
     }

@@ -5,10 +5,16 @@ import Glibc
 /// exits (SIGKILL included), so a crash never leaves the others waiting.
 final class RefreshLock {
     private let descriptor: Int32
+    private var held = true
 
     private init(descriptor: Int32) { self.descriptor = descriptor }
 
-    deinit {
+    deinit { release() }
+
+    /// Lets the next waiter in now rather than when this object goes away.
+    func release() {
+        guard held else { return }
+        held = false
         flock(descriptor, LOCK_UN)
         close(descriptor)
     }
