@@ -7,14 +7,26 @@
 #include <curl/curl.h>
 #include <dlfcn.h>
 #include <stddef.h>
+#include <stdio.h>
+
+/// Why loading failed. Kept here because dlerror() answers only the thread that called
+/// dlopen, and the loading may happen on a preloading thread.
+static inline char *stsproc_curl_load_error_text(void) {
+    static char text[512];
+    return text;
+}
 
 static inline void *stsproc_curl_library(void) {
-    // Atomic, as a keyring worker thread and the main thread may both get here first;
+    // Atomic, as a preloading thread and the main thread may both get here first;
     // loading twice is harmless (dlopen counts references and returns the same handle).
     static void *library;
     void *loaded = __atomic_load_n(&library, __ATOMIC_ACQUIRE);
     if (loaded == NULL) {
         loaded = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+        if (loaded == NULL) {
+            const char *reason = dlerror();
+            snprintf(stsproc_curl_load_error_text(), 512, "%s", reason ? reason : "unknown error");
+        }
         __atomic_store_n(&library, loaded, __ATOMIC_RELEASE);
     }
     return loaded;
@@ -25,8 +37,8 @@ static inline int stsproc_curl_available(void) { return stsproc_curl_library() !
 
 /// The dlopen error text, for the message when libcurl is missing.
 static inline const char *stsproc_curl_load_error(void) {
-    const char *text = dlerror();
-    return text ? text : "unknown error";
+    const char *text = stsproc_curl_load_error_text();
+    return text[0] ? text : "unknown error";
 }
 
 #define STSPROC_CURL(name) ((__typeof__(&name))dlsym(stsproc_curl_library(), #name))

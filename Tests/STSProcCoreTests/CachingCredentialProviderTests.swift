@@ -9,7 +9,10 @@ private final class MemoryStore: CredentialStore {
     var replaceCount = 0
     var beginCount = 0
 
+    var lookupCount = 0
+
     func lookup(_ entry: CacheEntry, validAfter: UTCTime) throws(KeyringFailure) -> CacheLookup {
+        lookupCount += 1
         if let failure { throw failure }
         guard let stored = items[entry.key.digest] else { return .miss }
         guard let credentials = stored.credentials else { return .corrupt }
@@ -186,10 +189,109 @@ private final class MemoryStore: CredentialStore {
     }
 }
 
+/// The flow with kernel copies on, against the user's real kernel keyring (a profile name
+/// unique to this run, removed afterwards).
+@Suite struct LeaderAndFollowerTests {
+    private let profile = "unit-\(getpid())-\(Int.random(in: 0..<1_000_000))"
+    private let now = UTCTime(secondsSinceEpoch: Int64(time(nil)))
+    private let lockFolder: String = {
+        var template = Array("/tmp/sts-proc-unit-XXXXXX".utf8CString)
+        return String(cString: mkdtemp(&template)!)
+    }()
+
+    private func plan() throws -> CredentialPlan {
+        let config = try SharedConfig(
+            configText: "[profile \(profile)]\nrole_arn = arn:aws:iam::111122223333:role/R\nsource_profile = base\n",
+            configPath: "/cfg", credentialsText: "[base]\naws_access_key_id = AKIABASE\naws_secret_access_key = s\n",
+            credentialsPath: "/creds")
+        return try PlanBuilder(config: config, environment: [:], now: now).makePlan(profileName: profile)
+    }
+
+    private func issued(_ name: String) -> AWSCredentials {
+        AWSCredentials(accessKeyID: name, secretAccessKey: "s", sessionToken: "t", expiration: now.adding(seconds: 3600))
+    }
+
+    @Test func aCallerThatWaitedIsServedFromTheLeadersCopyWithoutTheKeyring() throws {
+        let kernel = KernelKeyringCache()
+        defer { kernel.removeAll(profile: profile) }
+        let plan = try plan()
+        let key = CacheKey(plan: plan)
+        let store = MemoryStore()
+        nonisolated(unsafe) var fetches = 0
+        nonisolated(unsafe) let provider = CachingCredentialProvider(
+            cache: KeyringCache(store: store, lockFolder: lockFolder, lockTimeLimit: 5, note: { _ in }, kernel: kernel),
+            now: now, fetch: { _ throws(STSProcError) in fetches += 1; return issued("FETCHED") })
+        guard case .acquired(let leader, _) = RefreshLock.acquire(name: key.digest, folder: lockFolder, timeLimit: 1) else {
+            Issue.record("could not take the lock")
+            return
+        }
+        let follower = Deadline.start { try? provider.credentials(for: plan, refresh: false) }
+        var pause = timespec(tv_sec: 0, tv_nsec: 100_000_000)
+        nanosleep(&pause, nil)
+        // What a leader does before letting go: store, copy, release.
+        kernel.write(profile: profile, material: key.material, credentials: issued("LEADER"),
+                     validAfter: now.adding(seconds: 960))
+        leader.release()
+        #expect(follower.result(within: 5)??.accessKeyID == "LEADER")
+        #expect(fetches == 0)
+        #expect(store.lookupCount == 0)
+    }
+
+    @Test func theFirstToMissLeadsAndLeavesACopy() throws {
+        let kernel = KernelKeyringCache()
+        defer { kernel.removeAll(profile: profile) }
+        let plan = try plan()
+        let store = MemoryStore()
+        nonisolated(unsafe) var fetches = 0
+        let provider = CachingCredentialProvider(
+            cache: KeyringCache(store: store, lockFolder: lockFolder, lockTimeLimit: 5, note: { _ in }, kernel: kernel),
+            now: now, fetch: { _ throws(STSProcError) in fetches += 1; return issued("FETCHED") })
+        #expect(try provider.credentials(for: plan, refresh: false).accessKeyID == "FETCHED")
+        #expect(store.lookupCount == 1)
+        #expect(store.replaceCount == 1)
+        #expect(kernel.read(profile: profile, material: CacheKey(plan: plan).material,
+                            validAfter: now.adding(seconds: 960))?.accessKeyID == "FETCHED")
+        #expect(try provider.credentials(for: plan, refresh: false).accessKeyID == "FETCHED")
+        #expect(fetches == 1)
+        #expect(store.lookupCount == 1)
+    }
+
+    @Test func aFailedRefreshKeepsTheCopy() throws {
+        let kernel = KernelKeyringCache()
+        defer { kernel.removeAll(profile: profile) }
+        let plan = try plan()
+        let material = CacheKey(plan: plan).material
+        kernel.write(profile: profile, material: material, credentials: issued("OLD"), validAfter: now.adding(seconds: 960))
+        let provider = CachingCredentialProvider(
+            cache: KeyringCache(store: MemoryStore(), lockFolder: lockFolder, lockTimeLimit: 5, note: { _ in }, kernel: kernel),
+            now: now, fetch: { _ throws(STSProcError) in
+                throw STSProcError(.rejected, profile: profile, failure: "AssumeRole failed", reason: "access denied")
+            })
+        #expect(throws: STSProcError.self) { try provider.credentials(for: plan, refresh: true) }
+        #expect(kernel.read(profile: profile, material: material, validAfter: now.adding(seconds: 960))?.accessKeyID == "OLD")
+    }
+}
+
 @Suite struct RefreshLockTests {
     private func privateFolder() -> String {
         var template = Array("/tmp/sts-proc-lock-XXXXXX".utf8CString)
         return String(cString: mkdtemp(&template)!) + "/locks"
+    }
+
+    @Test func releasingLetsTheNextCallerInAtOnceAndMayBeRepeated() {
+        let folder = privateFolder()
+        guard case .acquired(let first, _) = RefreshLock.acquire(name: "r", folder: folder, timeLimit: 1) else {
+            Issue.record("could not take the lock")
+            return
+        }
+        first.release()
+        first.release()
+        guard case .acquired(_, let waited) = RefreshLock.acquire(name: "r", folder: folder, timeLimit: 0) else {
+            Issue.record("the released lock was still held")
+            return
+        }
+        #expect(!waited)
+        withExtendedLifetime(first) {}
     }
 
     @Test func aHeldLockMakesOthersWaitThenGiveUp() {

@@ -83,24 +83,42 @@ def secret_tool_clear(env: dict, attributes: dict) -> None:
     subprocess.run(argv, env=env, check=True, timeout=10, capture_output=True)
 
 
-def clear_kernel_copies() -> None:
-    """Invalidate sts-proc's first-level copies in the kernel user keyring (what their
-    five-minute lifetime would do), through the keyctl system calls."""
+def _kernel_copy_ids() -> list[int]:
+    """sts-proc's first-level copies in the kernel user keyring, through the keyctl calls."""
     import ctypes
-    import os
     libc = ctypes.CDLL(None, use_errno=True)
-    sys_keyctl = 250 if os.uname().machine == "x86_64" else 219
-    user_keyring, keyctl_read, keyctl_describe, keyctl_invalidate = -4, 11, 6, 21
+    user_keyring, keyctl_read, keyctl_describe = -4, 11, 6
     ids = (ctypes.c_int32 * 1024)()
-    length = libc.syscall(sys_keyctl, keyctl_read, user_keyring, ids, ctypes.sizeof(ids))
+    length = libc.syscall(_SYS_KEYCTL, keyctl_read, user_keyring, ids, ctypes.sizeof(ids))
+    found = []
     for key in list(ids)[: max(0, min(length, ctypes.sizeof(ids)) // 4)]:
         buffer = ctypes.create_string_buffer(512)
-        if libc.syscall(sys_keyctl, keyctl_describe, key, buffer, 512) > 0:
+        if libc.syscall(_SYS_KEYCTL, keyctl_describe, key, buffer, 512) > 0:
             if buffer.value.decode(errors="replace").split(";", 4)[-1].startswith("sts-proc:"):
-                libc.syscall(sys_keyctl, keyctl_invalidate, key)
+                found.append(key)
+    return found
+
+
+_SYS_KEYCTL = 250 if os.uname().machine == "x86_64" else 219
+
+
+def kernel_copy_count() -> int:
+    return len(_kernel_copy_ids())
+
+
+def clear_kernel_copies() -> None:
+    """Invalidate sts-proc's first-level copies in the kernel user keyring (what their
+    five-minute lifetime would do)."""
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    keyctl_invalidate = 21
+    for key in _kernel_copy_ids():
+        libc.syscall(_SYS_KEYCTL, keyctl_invalidate, key)
 
 
 def daemon_pid() -> int:
     """The private gnome-keyring-daemon that scripts/with-testbed.sh started."""
     with open(os.path.join(os.environ["XDG_RUNTIME_DIR"], ".testbed-keyring.pid")) as f:
-        return int(f.read().strip())
+        text = f.read().strip()
+    assert text.isdigit(), "scripts/with-testbed.sh did not record the keyring daemon's pid"
+    return int(text)

@@ -18,10 +18,14 @@ protocol CredentialStore {
     func probe() throws(KeyringFailure)
 }
 
-/// A replacement begun with `CredentialStore.beginReplace`.
+/// A replacement begun with `CredentialStore.beginReplace`: either `finish` or `abandon`
+/// is called, once.
 struct PendingReplace {
-    /// Stores the credential with the given label; at most once.
+    /// Stores the credential with the given label.
     let finish: (_ credentials: AWSCredentials, _ label: String) throws(KeyringFailure) -> Void
+    /// Nothing will be stored: waits (within the keyring time limit) for the preparation
+    /// to end, so that the process does not exit in the middle of a keyring call.
+    var abandon: () -> Void = {}
 }
 
 /// The attributes that find one cached credential.

@@ -11,9 +11,9 @@ struct KeyringCache {
     /// The first-level copies in the kernel keyring; nil when turned off.
     var kernel: KernelKeyringCache?
 
-    /// `preload` loads what `fetch` will need (libraries). It runs on its own thread once
-    /// this process is the one that may have to fetch, alongside its keyring lookup, and is
-    /// waited for before returning, so the process never exits in the middle of it.
+    /// `preload` loads what `fetch` will need (libraries). Once a fetch is certain it runs
+    /// on its own thread, alongside the start of the fetch, and is waited for before
+    /// returning, so the process never exits in the middle of it.
     func credentials(for entry: CacheEntry, validAfter: UTCTime, refresh: Bool, label: String, notePrefix: String,
                      preload: @escaping @Sendable () -> Void = {},
                      fetch: () throws(STSProcError) -> AWSCredentials) throws(STSProcError) -> AWSCredentials {
@@ -23,13 +23,17 @@ struct KeyringCache {
         // broken loader from holding the process.
         defer { _ = run.preloading?.result(within: 10) }
         if refresh { return try run.refresh(fetch: fetch) }
+        var lockProblem: String?
         if let kernel {
             if let credentials = kernel.read(profile: entry.profile, material: entry.key.material, validAfter: validAfter) {
                 return credentials
             }
-            if let credentials = try run.leadOrFollow(fetch: fetch) { return credentials }
+            switch try run.leadOrFollow(fetch: fetch) {
+            case .served(let credentials): return credentials
+            case .goOn(let problem): lockProblem = problem
+            }
         }
-        return try run.lookThenRefresh(fetch: fetch)
+        return try run.lookThenRefresh(fetch: fetch, lockProblem: lockProblem)
     }
 }
 
@@ -49,43 +53,48 @@ private struct Run {
             = (cache, entry, validAfter, label, notePrefix, preload)
     }
 
+    enum LeadOutcome {
+        case served(AWSCredentials)
+        /// Not settled here: take the general path. `lockProblem` is set when the lock
+        /// could not be had (so the general path does not wait for it a second time).
+        case goOn(lockProblem: String?)
+    }
+
     /// With kernel copies on, the first caller to miss takes the lock at once and goes to
     /// the Secret Service (and to STS if need be) alone; callers arriving meanwhile wait
     /// for it and are then served from the copy it leaves. A burst of cold callers thus
-    /// makes one keyring search and loads libcurl once instead of 64 times over, which on a
-    /// busy machine had pushed their searches past the keyring time limit.
-    /// nil: nothing settled here (no copy after waiting, or no lock); take the general path.
-    mutating func leadOrFollow(fetch: () throws(STSProcError) -> AWSCredentials) throws(STSProcError) -> AWSCredentials? {
+    /// makes one keyring lookup and one fetch instead of 64 concurrent lookups, which on a
+    /// busy machine had pushed some past the keyring time limit.
+    mutating func leadOrFollow(fetch: () throws(STSProcError) -> AWSCredentials) throws(STSProcError) -> LeadOutcome {
         switch RefreshLock.acquire(name: entry.key.digest, folder: cache.lockFolder, timeLimit: cache.lockTimeLimit) {
-        case .acquired(let lock, waited: false):
+        case .acquired(let lock, let waited):
             defer { lock.release() }
-            startPreloading()
+            // A holder that finished between our first look and the lock left its copy.
+            if let credentials = readCopy() { return .served(credentials) }
+            // The leader left no copy (its keyring was unusable, its fetch failed, or the
+            // kernel refused the copy): each goes its own way rather than queueing here.
+            if waited { return .goOn(lockProblem: nil) }
             switch lookup() {
             case .hit(let credentials):
                 copy(credentials)
-                return credentials
+                return .served(credentials)
             case .keyringUnusable:
                 // Nothing will be stored, so others need not wait for this fetch.
                 lock.release()
-                return try fetch()
+                return .served(try fetch())
             case .miss:
-                return try fetchAndStore(fetch)
+                return .served(try fetchAndStore(fetch))
             }
-        case .acquired(let lock, waited: true):
-            defer { lock.release() }
-            if let credentials = readCopy() { return credentials }
-            // The leader left no copy (its keyring was unusable, its fetch failed, or the
-            // kernel refused the copy): each goes its own way, concurrently, not one by one.
-            return nil
-        case .unavailable:
-            return nil  // the general path takes the lock again and reports why, if it refreshes
+        case .unavailable(let reason):
+            return .goOn(lockProblem: reason)
         }
     }
 
     /// Looks in the Secret Service without the lock (its hits stay concurrent), and on a
     /// miss takes the lock, looks again (another process may just have refreshed), fetches
     /// and stores.
-    mutating func lookThenRefresh(fetch: () throws(STSProcError) -> AWSCredentials) throws(STSProcError) -> AWSCredentials {
+    mutating func lookThenRefresh(fetch: () throws(STSProcError) -> AWSCredentials,
+                                  lockProblem: String?) throws(STSProcError) -> AWSCredentials {
         switch lookup() {
         case .hit(let credentials):
             // Copied only if nobody is refreshing right now: a `--refresh` that holds the
@@ -99,10 +108,10 @@ private struct Run {
         case .keyringUnusable: return try fetch()
         case .miss: break
         }
-        let lock = takeLock()
+        let lock = lockProblem == nil ? takeLock() : nil
+        if let lockProblem { noteNoLock(lockProblem) }
         defer { lock?.release() }
         if lock != nil {
-            startPreloading()
             if let credentials = readCopy() { return credentials }
             switch lookup() {
             case .hit(let credentials):
@@ -116,9 +125,9 @@ private struct Run {
     }
 
     /// `--refresh`: always asks STS, and replaces the item and the copy.
+    /// The kernel copy stays until the new credential replaces it: while the refresh runs,
+    /// and if it fails, other callers are served as before.
     mutating func refresh(fetch: () throws(STSProcError) -> AWSCredentials) throws(STSProcError) -> AWSCredentials {
-        startPreloading()
-        cache.kernel?.remove(profile: entry.profile, material: entry.key.material)
         let lock = takeLock()
         defer { lock?.release() }
         return try fetchAndStore(fetch)
@@ -129,24 +138,38 @@ private struct Run {
         switch RefreshLock.acquire(name: entry.key.digest, folder: cache.lockFolder, timeLimit: cache.lockTimeLimit) {
         case .acquired(let lock, _): return lock
         case .unavailable(let reason):
-            cache.note("\(notePrefix)\(reason); refreshing without the lock.")
+            noteNoLock(reason)
             return nil
         }
     }
 
-    /// Fetches while the store gets ready, then stores what can be served later.
-    private func fetchAndStore(_ fetch: () throws(STSProcError) -> AWSCredentials) throws(STSProcError) -> AWSCredentials {
+    private func noteNoLock(_ reason: String) {
+        cache.note("\(notePrefix)\(reason); refreshing without the lock.")
+    }
+
+    /// Fetches while the libraries load and the store gets ready, then stores what can be
+    /// served later.
+    private mutating func fetchAndStore(_ fetch: () throws(STSProcError) -> AWSCredentials) throws(STSProcError) -> AWSCredentials {
+        startPreloading()
         let pendingStore = cache.store.beginReplace(entry)
-        let credentials = try fetch()
+        let credentials: AWSCredentials
+        do {
+            credentials = try fetch()
+        } catch {
+            pendingStore.abandon()
+            throw error
+        }
         // A credential that cannot outlive `validAfter` would never be served again.
-        if let expiration = credentials.expiration, expiration > validAfter {
-            do {
-                try pendingStore.finish(credentials, label)
-                // Only what the Secret Service accepted is copied: a locked keyring stays in force.
-                copy(credentials)
-            } catch {
-                cache.note("\(notePrefix)\(error.explanation); the credential was not cached.")
-            }
+        guard let expiration = credentials.expiration, expiration > validAfter else {
+            pendingStore.abandon()
+            return credentials
+        }
+        do {
+            try pendingStore.finish(credentials, label)
+            // Only what the Secret Service accepted is copied: a locked keyring stays in force.
+            copy(credentials)
+        } catch {
+            cache.note("\(notePrefix)\(error.explanation); the credential was not cached.")
         }
         return credentials
     }

@@ -15,8 +15,15 @@ struct SecretServiceStore: CredentialStore {
         // items too, but never prompts), and on a miss the store's own check is where a
         // locked collection shows.
         return try withSession(checkingCollection: false) { session throws(KeyringFailure) in
-            guard let item = try session.search(match, all: false).first else { return .miss }
-            if item.isLocked { throw .locked }
+            let found = try session.search(match, all: true)
+            let unlocked = found.filter { !$0.isLocked }
+            if unlocked.isEmpty && !found.isEmpty { throw .locked }
+            // Normally one item; should an old one have survived a replacement, the
+            // newest is the one that counts.
+            let newest = unlocked.max {
+                ($0.attributes["expires"].flatMap { Int64($0) } ?? .min) < ($1.attributes["expires"].flatMap { Int64($0) } ?? .min)
+            }
+            guard let item = newest else { return .miss }
             guard let expires = item.attributes["expires"].flatMap({ Int64($0) }) else { return .corrupt }
             guard expires > validAfter.secondsSinceEpoch else { return .miss }
             guard let secret = try item.loadSecret(), let credentials = CachedCredential.decode(secret) else {
@@ -29,32 +36,42 @@ struct SecretServiceStore: CredentialStore {
 
     func beginReplace(_ entry: CacheEntry) -> PendingReplace {
         let match = Self.matchAttributes(entry)
-        // The connection, the collection check, the encrypted session and the search for the
-        // item(s) to replace go on while the credential is fetched: on a cold run they used to
-        // follow the STS request one after another.
+        // The connection, the collection check and the encrypted session are made while the
+        // credential is fetched: on a cold run they used to follow the STS request.
         let preparation = Self.start { () throws(KeyringFailure) in
             let session = try SecretServiceSession()
             try session.requireUsableDefaultCollection()
             try session.openEncryptedSession()
-            return PreparedReplace(session: session, previous: try session.search(match, all: true))
+            return PreparedSession(session: session)
         }
         let timeLimit = self.timeLimit
-        return PendingReplace { credentials, label throws(KeyringFailure) in
+        return PendingReplace(finish: { credentials, label throws(KeyringFailure) in
+            // One limit for the whole of the store, however long the preparation took.
+            let end = Deadline.monotonicNow() + timeLimit
             guard let prepared = preparation.result(within: timeLimit) else { throw .timedOut(seconds: timeLimit) }
-            let replace = try prepared.get()
+            let session = try prepared.get()
             var attributes = match
             attributes["role"] = entry.roleARN
             attributes["expires"] = credentials.expiration.map { String($0.secondsSinceEpoch) } ?? "0"
             let secret = CachedCredential.encode(credentials)
-            try Self.outcome(of: Self.start { [attributes] () throws(KeyringFailure) in
-                try replace.session.store(attributes, label: label, secret: secret)
-                // Storing replaced an item with identical attributes in place; the others
-                // (another expiry) go only now, so a failed store loses nothing.
-                for item in replace.previous where item.attributes["expires"] != attributes["expires"] {
-                    try item.delete()
+            let stored = Self.start { [attributes] () throws(KeyringFailure) in
+                try session.session.store(attributes, label: label, secret: secret)
+                // Storing replaced an item with identical attributes in place; older ones
+                // (another expiry) are removed only now, so a failed store loses nothing.
+                // Best effort: lookups pick the newest item anyway, and a locked item (in
+                // another collection) is left alone rather than raise an unlock prompt.
+                let previous = (try? session.session.search(match, all: true)) ?? []
+                for item in previous where !item.isLocked && item.attributes["expires"] != attributes["expires"] {
+                    try? item.delete()
                 }
-            }, within: timeLimit)
-        }
+            }
+            guard let outcome = stored.result(within: max(end - Deadline.monotonicNow(), 0)) else {
+                throw .timedOut(seconds: timeLimit)
+            }
+            try outcome.get()
+        }, abandon: {
+            _ = preparation.result(within: timeLimit)
+        })
     }
 
     func list() throws(KeyringFailure) -> [CacheListing] {
@@ -109,9 +126,8 @@ struct SecretServiceStore: CredentialStore {
     }
 }
 
-/// A session made ready for storing, and the items it will replace. Built on one keyring
-/// thread and used by the next, never by two at once.
-private struct PreparedReplace: @unchecked Sendable {
+/// A session made ready for storing. Built on one keyring thread and used by the next,
+/// never by two at once.
+private struct PreparedSession: @unchecked Sendable {
     let session: SecretServiceSession
-    let previous: [SecretServiceItem]
 }

@@ -33,12 +33,20 @@ enum Deadline {
         return Pending(job: job)
     }
 
-    /// Work started by `start`.
+    /// Seconds on the monotonic clock (immune to clock steps), for time limits.
+    static func monotonicNow() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+
+    /// Work started by `start`. Ask from one thread at a time.
     struct Pending<Value: Sendable>: @unchecked Sendable {
         fileprivate let job: Job?
 
-        /// The work's result, or nil if it has not finished `seconds` from now (or never
-        /// started). May be asked again; a finished job answers at once.
+        /// The work's result, or nil if it has not finished `seconds` from now (or could
+        /// not be started: no thread to spare). May be asked again; a finished job answers
+        /// at once.
         func result(within seconds: Double) -> Value? {
             guard let job, job.wait(seconds: seconds) else { return nil }
             return job.result as? Value
@@ -72,14 +80,9 @@ enum Deadline {
         /// wall-clock deadlines) and checks the limit itself on the monotonic clock between
         /// slices, so a clock step cannot stretch it and a finished job wakes the caller at once.
         func wait(seconds: Double) -> Bool {
-            func monotonic() -> Double {
-                var time = timespec()
-                clock_gettime(CLOCK_MONOTONIC, &time)
-                return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-            }
-            let end = monotonic() + seconds
+            let end = Deadline.monotonicNow() + seconds
             while true {
-                let slice = min(end - monotonic(), 0.05)
+                let slice = min(end - Deadline.monotonicNow(), 0.05)
                 guard slice > 0 else {
                     guard sem_trywait(finished) == 0 else { return false }
                     sem_post(finished)
