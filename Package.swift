@@ -8,6 +8,20 @@ import PackageDescription
 let glibConfigHeaders = ["x86_64", "aarch64", "arm", "i386", "powerpc64le", "s390x"]
     .map { "/usr/lib/\($0)-linux-gnu/glib-2.0/include" }
     .first { FileManager.default.fileExists(atPath: $0) } ?? "/usr/lib/x86_64-linux-gnu/glib-2.0/include"
+/// Relative relocations packed (DT_RELR) where the C library can read them (glibc 2.36,
+/// Debian 12) and the toolchain has lld: the 38,000 RELA entries were 0.9 MB that every
+/// start read. Elsewhere the executable is linked as usual and works the same, a little slower.
+let packedRelocationFlags: [String] = {
+    var text = [CChar](repeating: 0, count: 64)
+    _ = confstr(Int32(_CS_GNU_LIBC_VERSION), &text, text.count)  // "glibc 2.36"
+    let version = String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        .split(whereSeparator: { $0 == " " || $0 == "." }).compactMap { Int($0) }
+    let glibcReadsRELR = version.count >= 2 && (version[0], version[1]) >= (2, 36)
+    let hasLLD = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
+        .contains { FileManager.default.isExecutableFile(atPath: "\($0)/ld.lld") }
+    return glibcReadsRELR && hasLLD ? ["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"] : []
+}()
+
 let lazyLibraryHeaders = SwiftSetting.unsafeFlags([
     "-Xcc", "-I/usr/include/libxml2",
     "-Xcc", "-I/usr/include/libsecret-1", "-Xcc", "-I/usr/include/glib-2.0", "-Xcc", "-I" + glibConfigHeaders,
@@ -44,11 +58,8 @@ let package = Package(
             ],
             // The Swift runtime linked in: every SDK process starts sts-proc, and loading
             // the runtime's shared libraries cost more than a third of a cache hit
-            // (BENCHMARKS.md). Relative relocations packed (DT_RELR, glibc 2.36+, which
-            // needs the toolchain's lld): the 38,000 RELA entries were 0.9 MB that every
-            // start read, and packing them kept the executable position-independent.
-            linkerSettings: [.unsafeFlags(["-static-stdlib", "-use-ld=lld", "-Xlinker", "-z",
-                                           "-Xlinker", "pack-relative-relocs"]),
+            // (BENCHMARKS.md).
+            linkerSettings: [.unsafeFlags(["-static-stdlib"] + packedRelocationFlags),
                              .linkedLibrary("_FoundationCollections"),
                              .linkedLibrary("_FoundationCShims"), .linkedLibrary("swiftSynchronization")]
         ),
