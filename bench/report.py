@@ -133,10 +133,10 @@ parts += ["### Targets (issue 7)", "", "| case | target | this run | |", "|---|-
 if a_rows:
     v = a_rows[0]["median"] * 1000
     parts.append(f"| (a) cache hit | ≤ 5 ms | {v:.2f} ms | {verdict(v <= 5)} |")
-floor_b = next((r for r in b_rows if r["command"].startswith("C floor")), None)
+floor_b = next((r for r in b_rows if r["command"].startswith("C reference")), None)
 if b_rows:
     v = b_rows[0]["median"] * 1000
-    vs_floor = f" (C floor of the design: {floor_b['median'] * 1000:.1f} ms)" if floor_b else ""
+    vs_floor = f" (C reference: {floor_b['median'] * 1000:.1f} ms)" if floor_b else ""
     parts.append(f"| (b) cold | ≤ 15 ms | {v:.1f} ms{vs_floor} | {verdict(v <= 15)} |")
 if req:
     n = req["sts_proc_single_batch_assume_role"]
@@ -151,8 +151,8 @@ elif len(d_rows) >= 2:
     parts.append(f"| (d) CLI via sts-proc vs static keys | within 5 % | {ratio * 100:+.1f} % | {verdict(ratio <= 0.05)} |")
 if rss:
     mx = max(r["max_rss_kb"] for r in rss if r["label"].startswith("sts-proc --profile")) / 1024
-    floor_e = next((r["max_rss_kb"] / 1024 for r in rss if r["label"].startswith("C floor")), None)
-    vs_floor = f" (C floor of a cold run: {floor_e:.1f} MB)" if floor_e else ""
+    floor_e = next((r["max_rss_kb"] / 1024 for r in rss if r["label"].startswith("C reference")), None)
+    vs_floor = f" (C reference of a cold run: {floor_e:.1f} MB)" if floor_e else ""
     parts.append(f"| (e) peak RSS of (a) and (b) | ≤ 15 MB | {mx:.1f} MB{vs_floor} | {verdict(mx <= 15)} |")
 parts.append("")
 print("\n".join(parts))

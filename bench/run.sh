@@ -20,7 +20,6 @@
 # (--smoke: --runs 2 --warmup 0, 8 parallel callers, no thresholds). Timings are never
 # asserted; the script fails only when a command fails or (c) makes more than one request.
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 mode=full
 case "${1:-}" in
@@ -29,10 +28,13 @@ case "${1:-}" in
   --breakdown-only) mode=breakdown ;;
   --compare)
     mode=compare
+    # Resolved before changing folder, and passed on absolute into the testbed.
     baseline=$(realpath "${2:-}" 2>/dev/null) && [ -x "$baseline" ] \
-      || { echo "usage: $0 --compare BASELINE_BIN (an sts-proc executable)" >&2; exit 64; } ;;
+      || { echo "usage: $0 --compare BASELINE_BIN (an sts-proc executable)" >&2; exit 64; }
+    set -- --compare "$baseline" ;;
   *) echo "usage: $0 [--smoke | --breakdown-only | --compare BASELINE_BIN]" >&2; exit 64 ;;
 esac
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 # ------------------------------------------------------------------ outside the testbed
 if [ "${STS_PROC_BENCH_INSIDE:-}" != 1 ]; then
@@ -91,7 +93,7 @@ elif [ "$mode" = smoke ]; then
   out="$repo/bench/results/smoke"; parallel_n=8; d_rounds=1
   hf_opts=(--runs 2 --warmup 0); hf_slow=(--runs 2 --warmup 0); rss_runs=2
 else
-  out="$repo/bench/results"; parallel_n=64; d_rounds=4
+  out="$repo/bench/results"; parallel_n=64; d_rounds=8
   hf_opts=(--warmup 5 --min-runs 30); hf_slow=(--warmup 2 --min-runs 10); rss_runs=5
 fi
 mkdir -p "$out"
@@ -225,8 +227,8 @@ curl_assume=(curl -sf -o /dev/null --aws-sigv4 aws:amz:us-east-1:sts --user "$ke
 "${curl_assume[@]}"   # works under signature checking
 curl_assume_cmd=$(printf '%s ' "${curl_assume[@]@Q}")
 
-# The design's floor for a cold run (bench/floor/cold_floor.c): the same three libraries
-# doing only the unavoidable calls. The toolchain's clang builds it (no gcc needed).
+# A C reference for a cold run (bench/floor/cold_floor.c): the same three libraries making
+# only the essential calls, one after another. The toolchain's clang builds it (no gcc needed).
 floor="$work/bin/cold-floor"
 clang -O2 -o "$floor" bench/floor/cold_floor.c $(pkg-config --cflags --libs libcurl libsecret-1 libxml-2.0)
 printf '%s:%s\n' "$key_id" "$secret" >"$work/floor-key"
@@ -239,12 +241,16 @@ if [ "$mode" = compare ]; then
   cp "$baseline" "$work/bin/baseline"; base="$work/bin/baseline"
   "$base" --profile p >/dev/null
   for round in 1 2 3 4; do
-    run_hf "compare-cold-$round" -N --warmup 2 --runs 15 \
-      --prepare "$bin cache clear" -n "baseline cold" "$base --profile p" \
-      --prepare "$bin cache clear" -n "this tree cold" "$bin --profile p" \
-      --prepare "$floor_clear" -n "C floor cold" "$floor_cmd"
-    run_hf "compare-hit-$round" -N --warmup 5 --runs 40 \
-      -n "baseline hit" "$base --profile p" -n "this tree hit" "$bin --profile p"
+    # Each round in the other order, so that drift within a round favours neither side.
+    cold=(--prepare "$bin cache clear" -n "baseline cold" "$base --profile p"
+          --prepare "$bin cache clear" -n "this tree cold" "$bin --profile p"
+          --prepare "$floor_clear" -n "C reference cold" "$floor_cmd")
+    hit=(-n "baseline hit" "$base --profile p" -n "this tree hit" "$bin --profile p")
+    if [ $((round % 2)) -eq 0 ]; then
+      cold=("${cold[@]:10:5}" "${cold[@]:5:5}" "${cold[@]:0:5}"); hit=("${hit[@]:3:3}" "${hit[@]:0:3}")
+    fi
+    run_hf "compare-cold-$round" -N --warmup 2 --runs 15 "${cold[@]}"
+    run_hf "compare-hit-$round" -N --warmup 5 --runs 40 "${hit[@]}"
   done
   "$py" - "$out" <<'PY' | tee "$out/summary.txt" >&2
 import glob, json, statistics, sys
@@ -288,7 +294,7 @@ if [ "$mode" != breakdown ]; then
   run_hf b-cold -N "${hf_slow[@]}" \
     --prepare "$bin cache clear" -n "sts-proc --profile p (cold)" "$bin --profile p" \
     --prepare "/bin/true" -n "curl --aws-sigv4 AssumeRole (moto + HTTP floor)" "$curl_assume_cmd" \
-    --prepare "$floor_clear" -n "C floor: libsecret search + libcurl AssumeRole + libxml2 + libsecret store" "$floor_cmd" \
+    --prepare "$floor_clear" -n "C reference: libsecret search + libcurl AssumeRole + libxml2 + libsecret store" "$floor_cmd" \
     --prepare "rm -f $aec_cache" -n "aws-export-credentials (cold)" "$aec_bin --profile cli-role --cache-file $aec_cache" \
     --prepare "rm -rf $cli_cache" -n "aws s3 presign via CLI assume-role (cold)" "$(aws_presign cli-role)" \
     --prepare "$bin cache clear" -n "aws s3 presign via sts-proc (cold)" "$(aws_presign p)"
@@ -332,9 +338,10 @@ JSON
   # The 5 % question needs more runs than the CLI's own spread allows in one go: alternating
   # rounds of the two rows, pooled by report.py with a bootstrap interval of the difference.
   for round in $(seq "$d_rounds"); do
-    run_hf "d-pair-$round" -N "${hf_slow[@]}" \
-      -n "static keys" "$aws_bin sts get-caller-identity --profile static" \
-      -n "sts-proc (warm)" "$aws_bin sts get-caller-identity --profile p"
+    pair=(-n "static keys" "$aws_bin sts get-caller-identity --profile static"
+          -n "sts-proc (warm)" "$aws_bin sts get-caller-identity --profile p")
+    [ $((round % 2)) -eq 1 ] || pair=("${pair[@]:3:3}" "${pair[@]:0:3}")  # alternate the order
+    run_hf "d-pair-$round" -N "${hf_slow[@]}" "${pair[@]}"
   done
 
   # (e) peak RSS, /usr/bin/time -v, max over several runs.
@@ -355,7 +362,7 @@ JSON
   rss "sts-proc --profile p (warm, a)" "" "$bin" --profile p
   rss "sts-proc --profile p (cold, b)" "'$bin' cache clear" "$bin" --profile p
   rss "secret-tool lookup (same-size item)" "" secret-tool lookup application sts-proc-bench kind floor
-  rss "C floor of a cold run (b)" "$floor_clear" $floor_cmd
+  rss "C reference of a cold run (b)" "$floor_clear" $floor_cmd
   rss "sts-proc --version" "" "$bin" --version
   rss "aws-export-credentials (warm)" "" "$aec_bin" --profile cli-role --cache-file "$aec_cache"
   rss "aws-export-credentials (cold)" "rm -f '$aec_cache'" "$aec_bin" --profile cli-role --cache-file "$aec_cache"

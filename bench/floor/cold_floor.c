@@ -1,8 +1,10 @@
-// The least a cold sts-proc run can do with the design's three libraries, written as
-// plainly as possible in C: one Secret Service search that misses, one AssumeRole signed by
-// libcurl's SigV4, the answer parsed by libxml2, one item stored. No configuration, no
-// lock, no kernel-keyring copy, no error handling beyond an exit status. Its time and peak
-// memory are the floor that case (b) and (e) of BENCHMARKS.md compare sts-proc with.
+// A reference for a cold sts-proc run: the design's three libraries making only the
+// essential calls, one after another, as plainly as C allows: one Secret Service search
+// that misses, one AssumeRole signed by libcurl's SigV4, the answer parsed by libxml2, one
+// item stored. No configuration, no lock, no kernel-keyring copy, no collection check, no
+// error handling beyond an exit status. It is not a strict lower bound (sts-proc overlaps
+// some of this work on threads; this runs it in sequence), but what sts-proc spends beyond
+// it in time and peak memory (cases b and e of BENCHMARKS.md) is its own.
 //
 // Usage (bench/run.sh builds and runs it): cold_floor ENDPOINT ROLE_ARN KEY_FILE
 // KEY_FILE holds "KEY_ID:SECRET" (the moto user's key), so that it is never in argv.
