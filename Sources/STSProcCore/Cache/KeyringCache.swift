@@ -1,7 +1,7 @@
-/// The one sequence every cached credential goes through (SPEC §5): serve a fresh item;
-/// otherwise take the entry's refresh lock, look again (another process may just have
-/// refreshed), fetch, and store what can be served later. Keyring and lock problems become
-/// one note each and never fail the fetch.
+/// The one sequence every cached credential goes through (SPEC §5): serve a fresh kernel
+/// copy or keyring item; otherwise take the entry's refresh lock, look again (another
+/// process may just have refreshed), fetch, and store what can be served later. Keyring and
+/// lock problems become one note each and never fail the fetch.
 struct KeyringCache {
     let store: CredentialStore
     let lockFolder: String
@@ -45,13 +45,7 @@ private struct Run {
     let label: String
     let notePrefix: String
     let preload: @Sendable () -> Void
-    private(set) var preloading: Deadline.Pending<Bool>?
-
-    init(cache: KeyringCache, entry: CacheEntry, validAfter: UTCTime, label: String, notePrefix: String,
-         preload: @escaping @Sendable () -> Void) {
-        (self.cache, self.entry, self.validAfter, self.label, self.notePrefix, self.preload)
-            = (cache, entry, validAfter, label, notePrefix, preload)
-    }
+    private(set) var preloading: Deadline.Pending<Bool>? = nil
 
     enum LeadOutcome {
         case served(AWSCredentials)
