@@ -211,6 +211,13 @@ private final class MemoryStore: CredentialStore {
         AWSCredentials(accessKeyID: name, secretAccessKey: "s", sessionToken: "t", expiration: now.adding(seconds: 3600))
     }
 
+    private func provider(_ store: MemoryStore, _ kernel: KernelKeyringCache,
+                          fetch: @escaping (CredentialPlan) throws(STSProcError) -> AWSCredentials) -> CachingCredentialProvider {
+        CachingCredentialProvider(
+            cache: KeyringCache(store: store, lockFolder: lockFolder, lockTimeLimit: 5, note: { _ in }, kernel: kernel),
+            now: now, fetch: fetch)
+    }
+
     @Test func aCallerThatWaitedIsServedFromTheLeadersCopyWithoutTheKeyring() throws {
         let kernel = KernelKeyringCache()
         defer { kernel.removeAll(profile: profile) }
@@ -218,9 +225,10 @@ private final class MemoryStore: CredentialStore {
         let key = CacheKey(plan: plan)
         let store = MemoryStore()
         nonisolated(unsafe) var fetches = 0
-        nonisolated(unsafe) let provider = CachingCredentialProvider(
-            cache: KeyringCache(store: store, lockFolder: lockFolder, lockTimeLimit: 5, note: { _ in }, kernel: kernel),
-            now: now, fetch: { _ throws(STSProcError) in fetches += 1; return issued("FETCHED") })
+        nonisolated(unsafe) let provider = provider(store, kernel) { _ throws(STSProcError) in
+            fetches += 1
+            return issued("FETCHED")
+        }
         guard case .acquired(let leader, _) = RefreshLock.acquire(name: key.digest, folder: lockFolder, timeLimit: 1) else {
             Issue.record("could not take the lock")
             return
@@ -243,9 +251,10 @@ private final class MemoryStore: CredentialStore {
         let plan = try plan()
         let store = MemoryStore()
         nonisolated(unsafe) var fetches = 0
-        let provider = CachingCredentialProvider(
-            cache: KeyringCache(store: store, lockFolder: lockFolder, lockTimeLimit: 5, note: { _ in }, kernel: kernel),
-            now: now, fetch: { _ throws(STSProcError) in fetches += 1; return issued("FETCHED") })
+        let provider = provider(store, kernel) { _ throws(STSProcError) in
+            fetches += 1
+            return issued("FETCHED")
+        }
         #expect(try provider.credentials(for: plan, refresh: false).accessKeyID == "FETCHED")
         #expect(store.lookupCount == 1)
         #expect(store.replaceCount == 1)
@@ -262,11 +271,9 @@ private final class MemoryStore: CredentialStore {
         let plan = try plan()
         let material = CacheKey(plan: plan).material
         kernel.write(profile: profile, material: material, credentials: issued("OLD"), validAfter: now.adding(seconds: 960))
-        let provider = CachingCredentialProvider(
-            cache: KeyringCache(store: MemoryStore(), lockFolder: lockFolder, lockTimeLimit: 5, note: { _ in }, kernel: kernel),
-            now: now, fetch: { _ throws(STSProcError) in
-                throw STSProcError(.rejected, profile: profile, failure: "AssumeRole failed", reason: "access denied")
-            })
+        let provider = provider(MemoryStore(), kernel) { _ throws(STSProcError) in
+            throw STSProcError(.rejected, profile: profile, failure: "AssumeRole failed", reason: "access denied")
+        }
         #expect(throws: STSProcError.self) { try provider.credentials(for: plan, refresh: true) }
         #expect(kernel.read(profile: profile, material: material, validAfter: now.adding(seconds: 960))?.accessKeyID == "OLD")
     }
