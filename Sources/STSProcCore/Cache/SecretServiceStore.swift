@@ -20,11 +20,9 @@ struct SecretServiceStore: CredentialStore {
             if unlocked.isEmpty && !found.isEmpty { throw .locked }
             // Normally one item; should an old one have survived a replacement, the
             // newest is the one that counts.
-            let newest = unlocked.max {
-                ($0.attributes["expires"].flatMap { Int64($0) } ?? .min) < ($1.attributes["expires"].flatMap { Int64($0) } ?? .min)
-            }
-            guard let item = newest else { return .miss }
-            guard let expires = item.attributes["expires"].flatMap({ Int64($0) }) else { return .corrupt }
+            let expiry = { (item: SecretServiceItem) in item.attributes["expires"].flatMap { Int64($0) } }
+            guard let item = unlocked.max(by: { (expiry($0) ?? .min) < (expiry($1) ?? .min) }) else { return .miss }
+            guard let expires = expiry(item) else { return .corrupt }
             guard expires > validAfter.secondsSinceEpoch else { return .miss }
             guard let secret = try item.loadSecret(), let credentials = CachedCredential.decode(secret) else {
                 return .corrupt
@@ -48,19 +46,19 @@ struct SecretServiceStore: CredentialStore {
         return PendingReplace(finish: { credentials, label throws(KeyringFailure) in
             // One limit for the whole of the store, however long the preparation took.
             let end = Deadline.monotonicNow() + timeLimit
-            guard let prepared = preparation.result(within: timeLimit) else { throw .timedOut(seconds: timeLimit) }
-            let session = try prepared.get()
+            guard let preparing = preparation.result(within: timeLimit) else { throw .timedOut(seconds: timeLimit) }
+            let prepared = try preparing.get()
             var attributes = match
             attributes["role"] = entry.roleARN
             attributes["expires"] = credentials.expiration.map { String($0.secondsSinceEpoch) } ?? "0"
             let secret = CachedCredential.encode(credentials)
             let stored = Self.start { [attributes] () throws(KeyringFailure) in
-                try session.session.store(attributes, label: label, secret: secret)
+                try prepared.session.store(attributes, label: label, secret: secret)
                 // Storing replaced an item with identical attributes in place; older ones
                 // (another expiry) are removed only now, so a failed store loses nothing.
                 // Best effort: lookups pick the newest item anyway, and a locked item (in
                 // another collection) is left alone rather than raise an unlock prompt.
-                let previous = (try? session.session.search(match, all: true)) ?? []
+                let previous = (try? prepared.session.search(match, all: true)) ?? []
                 for item in previous where !item.isLocked && item.attributes["expires"] != attributes["expires"] {
                     try? item.delete()
                 }
