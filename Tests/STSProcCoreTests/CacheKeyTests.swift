@@ -3,13 +3,8 @@ import Testing
 
 @Suite struct CacheKeyTests {
     private func plan(_ extra: String = "", now: Int64 = 1_000, keyID: String = "AKIABASE") throws -> CredentialPlan {
-        let config = try SharedConfig(
-            configText: "[profile p]\nrole_arn = arn:aws:iam::111122223333:role/R\nsource_profile = base\n" + extra,
-            configPath: "/cfg",
-            credentialsText: "[base]\naws_access_key_id = \(keyID)\naws_secret_access_key = s\n",
-            credentialsPath: "/creds")
-        return try PlanBuilder(config: config, environment: [:], now: UTCTime(secondsSinceEpoch: now))
-            .makePlan(profileName: "p")
+        try makeTestPlan("[profile p]\nrole_arn = arn:aws:iam::111122223333:role/R\nsource_profile = base\n" + extra,
+                         credentials: "[base]\naws_access_key_id = \(keyID)\naws_secret_access_key = s\n", now: now)
     }
 
     private func key(_ extra: String = "", now: Int64 = 1_000, keyID: String = "AKIABASE") throws -> String {
@@ -37,12 +32,9 @@ import Testing
 
     @Test func theRoleAndTheSourcePrincipalChangeTheKey() throws {
         #expect(try key(keyID: "AKIAOTHER") != key())
-        let otherRole = try SharedConfig(
-            configText: "[profile p]\nrole_arn = arn:aws:iam::111122223333:role/Other\nsource_profile = base\n",
-            configPath: "/cfg", credentialsText: "[base]\naws_access_key_id = AKIABASE\naws_secret_access_key = s\n",
-            credentialsPath: "/creds")
-        let otherPlan = try PlanBuilder(config: otherRole, environment: [:], now: UTCTime(secondsSinceEpoch: 1_000))
-            .makePlan(profileName: "p")
+        let otherPlan = try makeTestPlan(
+            "[profile p]\nrole_arn = arn:aws:iam::111122223333:role/Other\nsource_profile = base\n",
+            credentials: "[base]\naws_access_key_id = AKIABASE\naws_secret_access_key = s\n", now: 1_000)
         #expect(CacheKey(plan: otherPlan).digest != (try key()))
     }
 

@@ -2,6 +2,8 @@ import Glibc
 import Testing
 @testable import STSProcCore
 
+private let baseKeys = "[base]\naws_access_key_id = AKIABASE\naws_secret_access_key = s\n"
+
 /// An in-memory keyring that can also be made to fail.
 private final class MemoryStore: CredentialStore {
     var items: [String: (entry: CacheEntry, credentials: AWSCredentials?)] = [:]
@@ -42,11 +44,8 @@ private final class MemoryStore: CredentialStore {
     }()
 
     private func plan(_ extra: String = "") throws -> CredentialPlan {
-        let config = try SharedConfig(
-            configText: "[profile p]\nrole_arn = arn:aws:iam::111122223333:role/R\nsource_profile = base\n" + extra,
-            configPath: "/cfg", credentialsText: "[base]\naws_access_key_id = AKIABASE\naws_secret_access_key = s\n",
-            credentialsPath: "/creds")
-        return try PlanBuilder(config: config, environment: [:], now: now).makePlan(profileName: "p")
+        try makeTestPlan("[profile p]\nrole_arn = arn:aws:iam::111122223333:role/R\nsource_profile = base\n" + extra,
+                         credentials: baseKeys, now: now.secondsSinceEpoch)
     }
 
     private func issued(_ name: String, lifetime: Int64) -> AWSCredentials {
@@ -174,10 +173,7 @@ private final class MemoryStore: CredentialStore {
         store.failure = .unavailable("must not be called")
         let none = try run(try plan("sts_proc_cache = none\n"), store: store, fetched: issued("A", lifetime: 3600))
         #expect(none.notes.isEmpty)
-        let config = try SharedConfig(configText: "", configPath: "/cfg",
-                                      credentialsText: "[base]\naws_access_key_id = AKIABASE\naws_secret_access_key = s\n",
-                                      credentialsPath: "/creds")
-        let staticPlan = try PlanBuilder(config: config, environment: [:], now: now).makePlan(profileName: "base")
+        let staticPlan = try makeTestPlan("", credentials: baseKeys, profile: "base", now: now.secondsSinceEpoch)
         #expect(try run(staticPlan, store: store, fetched: issued("A", lifetime: 3600)).notes.isEmpty)
     }
 
@@ -200,11 +196,8 @@ private final class MemoryStore: CredentialStore {
     }()
 
     private func plan() throws -> CredentialPlan {
-        let config = try SharedConfig(
-            configText: "[profile \(profile)]\nrole_arn = arn:aws:iam::111122223333:role/R\nsource_profile = base\n",
-            configPath: "/cfg", credentialsText: "[base]\naws_access_key_id = AKIABASE\naws_secret_access_key = s\n",
-            credentialsPath: "/creds")
-        return try PlanBuilder(config: config, environment: [:], now: now).makePlan(profileName: profile)
+        try makeTestPlan("[profile \(profile)]\nrole_arn = arn:aws:iam::111122223333:role/R\nsource_profile = base\n",
+                         credentials: baseKeys, profile: profile, now: now.secondsSinceEpoch)
     }
 
     private func issued(_ name: String) -> AWSCredentials {

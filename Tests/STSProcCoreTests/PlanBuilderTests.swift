@@ -6,9 +6,8 @@ import Testing
 
     private func plan(_ profile: String, config: String, credentials: String = "",
                       environment: [String: String] = [:]) throws(STSProcError) -> CredentialPlan {
-        let shared = try SharedConfig(configText: config, configPath: "/cfg", credentialsText: credentials,
-                                      credentialsPath: "/creds")
-        return try PlanBuilder(config: shared, environment: environment, now: now).makePlan(profileName: profile)
+        try makeTestPlan(config, credentials: credentials, environment: environment, profile: profile,
+                         now: now.secondsSinceEpoch)
     }
 
     private func failure(_ profile: String, config: String, credentials: String = "",
