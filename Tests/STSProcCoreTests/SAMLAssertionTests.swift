@@ -34,7 +34,6 @@ import Testing
         let assertion = try SAMLAssertion(text: text)
         #expect(assertion.roles == [.init(roleARN: "arn:aws:iam::123456789012:role/saml-role",
                                           principalARN: "arn:aws:iam::123456789012:saml-provider/test-idp")])
-        #expect(assertion.sessionDuration == 1800)
         #expect(assertion.notOnOrAfter == nil)
     }
 

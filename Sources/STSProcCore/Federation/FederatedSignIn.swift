@@ -18,9 +18,8 @@ struct FederatedSignIn {
                                remedy: "Sign in at the identity provider again and save the new SAMLResponse")
         }
         let pair = try assertion.choose(roleARN: source.roleARN, principalARN: source.principalARN)
-        let duration = source.durationSeconds ?? assertion.sessionDuration.map { min(max($0, 900), 43_200) }
         return try client.assumeRoleWithSAML(roleARN: pair.roleARN, principalARN: pair.principalARN,
-                                             assertion: assertion.encoded, durationSeconds: duration,
+                                             assertion: assertion.encoded, durationSeconds: source.durationSeconds,
                                              policy: source.policy, policyARNs: source.policyARNs).credentials
     }
 

@@ -1,8 +1,7 @@
 import FoundationEssentials
 
 /// What sts-proc needs from a base64 SAMLResponse: the role/provider pairs the IdP offers
-/// (`https://aws.amazon.com/SAML/Attributes/Role`), the session length it allows, and when
-/// it stops being valid. Elements are matched by namespace URI and local name, since IdPs
+/// (`https://aws.amazon.com/SAML/Attributes/Role`) and when it stops being valid. Elements are matched by namespace URI and local name, since IdPs
 /// choose their own prefixes.
 public struct SAMLAssertion: Sendable, Equatable {
     public struct RolePair: Sendable, Equatable {
@@ -11,8 +10,6 @@ public struct SAMLAssertion: Sendable, Equatable {
     }
 
     public var roles: [RolePair]
-    /// `https://aws.amazon.com/SAML/Attributes/SessionDuration`, when present.
-    public var sessionDuration: Int?
     /// The earliest `NotOnOrAfter` of the assertion's conditions and subject confirmations.
     public var notOnOrAfter: UTCTime?
     /// The base64 text to send to STS: what was given, less whitespace and URL encoding.
@@ -20,7 +17,6 @@ public struct SAMLAssertion: Sendable, Equatable {
 
     static let assertionNamespace = "urn:oasis:names:tc:SAML:2.0:assertion"
     static let roleAttribute = "https://aws.amazon.com/SAML/Attributes/Role"
-    static let sessionDurationAttribute = "https://aws.amazon.com/SAML/Attributes/SessionDuration"
 
     public enum Problem: Error, Equatable {
         case notBase64
@@ -40,17 +36,10 @@ public struct SAMLAssertion: Sendable, Equatable {
         self.encoded = encoded
         roles = []
         for attribute in Self.assertionElements(named: "Attribute", in: root) {
-            let values = attribute.children.filter {
+            guard attribute.attributes["Name"] == Self.roleAttribute else { continue }
+            roles += attribute.children.filter {
                 $0.localName == "AttributeValue" && $0.namespaceURI == Self.assertionNamespace
-            }.map { $0.text.trimmingWhitespace() }
-            switch attribute.attributes["Name"] {
-            case Self.roleAttribute?:
-                roles += values.compactMap(Self.rolePair)
-            case Self.sessionDurationAttribute?:
-                sessionDuration = values.first.flatMap { Int($0) }
-            default:
-                break
-            }
+            }.map { $0.text.trimmingWhitespace() }.compactMap(Self.rolePair)
         }
         guard !roles.isEmpty else { throw .noRoles }
         let limits = (Self.assertionElements(named: "Conditions", in: root)

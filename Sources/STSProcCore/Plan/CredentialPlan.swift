@@ -90,7 +90,8 @@ public struct SAMLSource: Sendable, Equatable {
     public var roleARN: String?
     /// Optional when the assertion names exactly one provider for the role.
     public var principalARN: String?
-    /// Unset: the assertion's SessionDuration, if any, else STS's default.
+    /// Unset: STS's default (one hour), as with the AWS CLI. The assertion's SessionDuration
+    /// is the console's session length and may exceed the role's maximum.
     public var durationSeconds: Int?
     public var policy: String?
     public var policyARNs: [String]
