@@ -105,6 +105,24 @@ def test_static_key_profile_with_mfa_serial_serves_the_session(env, moto_open, m
     assert sessions.delta == 1
 
 
+def test_static_key_mfa_session_near_its_refresh_time_is_not_printed(env, moto_open, mfa_process):
+    # Without a role the MFA session itself is printed: it must have more than the minimum
+    # TTL left (960 s), or the SDK would call sts-proc again on every request.
+    env.append_credentials(f"mfa_serial = {MFA_SERIAL}\n")  # continues [base]
+    env.profile("base", credential_process=env.credential_process_line("base"),
+                sts_proc_mfa_process=mfa_process.command)
+    parse_credentials(run_sts_proc(["--profile", "base"], env))
+    assert mfa_process.runs() == 1
+    soon = str(int(time.time()) + 600)  # between the 300 s a role needs and the 960 s an SDK needs
+    for item in keyring_control.secret_tool_items(env):
+        attributes = {k.split(".", 1)[1]: v for k, v in item.items() if k.startswith("attribute.")}
+        keyring_control.secret_tool_clear(env, attributes)
+        keyring_control.secret_tool_store(env, dict(attributes, expires=soon), item["secret"], label=item["label"])
+    keyring_control.clear_kernel_copies()
+    parse_credentials(run_sts_proc(["--profile", "base"], env))
+    assert mfa_process.runs() == 2, "a session with 600 s left was printed instead of a new one"
+
+
 def test_prompt_on_the_terminal(env, moto_open):
     role_profile(env, "a", ROLE_A)
     sessions = Counter(moto_open, "GetSessionToken")

@@ -21,8 +21,8 @@ struct UncachedMFASessions: MFASessionProvider {
 struct KeyringMFASessions: MFASessionProvider {
     let cache: KeyringCache
     let now: UTCTime
-    /// The session only has to outlive the AssumeRole calls made with it; the role
-    /// credentials it yields last as long as they were asked for.
+    /// Under a role the session only has to outlive the AssumeRole calls made with it; the
+    /// role credentials it yields last as long as they were asked for.
     static let minimumSessionLife: Int64 = 300
 
     func session(for mfa: MFASettings, longTerm: AWSCredentials, plan: CredentialPlan,
@@ -30,15 +30,20 @@ struct KeyringMFASessions: MFASessionProvider {
         guard plan.cachePolicy.isEnabled else {
             return try UncachedMFASessions().session(for: mfa, longTerm: longTerm, plan: plan, client: client)
         }
-        let material = [
-            "mfa-session v1", plan.endpoint.url, longTerm.accessKeyID, mfa.serialNumber, String(mfa.sessionSeconds),
-        ].map { "\($0.utf8.count):\($0)" }.joined(separator: "\n")
+        let material = CacheKey.material([
+            ("version", "mfa-session 2"), ("endpoint", plan.endpoint.url), ("source", longTerm.accessKeyID),
+            ("mfa-serial", mfa.serialNumber), ("duration", String(mfa.sessionSeconds)),
+        ])
         // Filed under the profile that holds the keys, not the role profile that asked:
         // every role over those keys must find it.
         let entry = CacheEntry(profile: plan.source.keysProfile ?? "environment", key: CacheKey(material: material),
                                roleARN: "MFA session for \(mfa.serialNumber)")
+        // Without a role the session itself is what the SDK gets, so it must leave the SDK
+        // the same margin as any printed credential; under a role it only has to outlive
+        // the AssumeRole calls.
+        let margin = plan.roles.isEmpty ? Int64(plan.cachePolicy.minimumTTL) : Self.minimumSessionLife
         return try cache.credentials(
-            for: entry, validAfter: now.adding(seconds: Self.minimumSessionLife), refresh: false,
+            for: entry, validAfter: now.adding(seconds: margin), refresh: false,
             label: "sts-proc: MFA session \(mfa.serialNumber)",
             notePrefix: CachingCredentialProvider.notePrefix(plan.profile),
             fetch: { () throws(STSProcError) in
