@@ -17,15 +17,36 @@ struct CacheKey: Hashable, Sendable {
     }
 
     /// Hex SHA-256 of the material (by GLib, loaded with libsecret): the keyring item's `key`
-    /// attribute and the refresh lock's name. Computed only when those are needed, so a
-    /// kernel-keyring hit loads no GLib. Without libsecret there is no keyring item, and the
-    /// lock name falls back to a plain 64-bit hash.
+    /// attribute, which other programs on the bus can read, so it must not be reversible.
+    /// Asked for only when the Secret Service is used, so that nothing else loads GLib.
     var digest: String {
         guard stsproc_secret_available() != 0, let hex = stsproc_sha256_hex(material) else {
-            return "fnv-" + KernelKeyringCache.description(profile: "", material: material).split(separator: ":").last!
+            return "fnv-" + Self.shortHash(material)  // no libsecret, so no keyring item either
         }
         defer { stsproc_free(hex) }
         return String(cString: hex)
+    }
+
+    /// The refresh lock's file name. A 64-bit hash without GLib: callers that wait for
+    /// another's kernel copy then never load libsecret, and a collision would only make two
+    /// keys take turns.
+    var lockName: String { "fnv-" + Self.shortHash(material) }
+
+    /// FNV-1a, 64 bits, as 16 hex digits: names in the kernel keyring and the lock folder,
+    /// where a collision costs nothing (the kernel copy carries the material and is compared).
+    static func shortHash(_ text: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
+    /// Length-prefixed `name=value` lines: no value can imitate a separator.
+    static func material(_ fields: [(String, String)]) -> String {
+        fields.map { "\($0.0)=\($0.1.utf8.count):\($0.1)" }.joined(separator: "\n")
     }
 
     /// A versioned, unambiguous text form (values are length-prefixed, so no value can
@@ -72,6 +93,6 @@ struct CacheKey: Hashable, Sendable {
             fields.append(("transitive-tag-keys", role.transitiveTagKeys.joined(separator: ",")))
             fields.append(("source-identity", role.sourceIdentity ?? ""))
         }
-        return fields.map { "\($0.0)=\($0.1.utf8.count):\($0.1)" }.joined(separator: "\n")
+        return material(fields)
     }
 }

@@ -60,7 +60,7 @@ private struct Run {
     /// makes one keyring lookup and one fetch instead of 64 concurrent lookups, which on a
     /// busy machine had pushed some past the keyring time limit.
     mutating func leadOrFollow(fetch: () throws(STSProcError) -> AWSCredentials) throws(STSProcError) -> LeadOutcome {
-        switch RefreshLock.acquire(name: entry.key.digest, folder: cache.lockFolder, timeLimit: cache.lockTimeLimit) {
+        switch RefreshLock.acquire(name: entry.key.lockName, folder: cache.lockFolder, timeLimit: cache.lockTimeLimit) {
         case .acquired(let lock, let waited):
             defer { lock.release() }
             // A holder that finished between our first look and the lock left its copy.
@@ -93,7 +93,7 @@ private struct Run {
         case .hit(let credentials):
             // Copied only if nobody is refreshing right now: a `--refresh` that holds the
             // lock must not have its new copy overwritten with this older credential.
-            if case .acquired(let lock, _) = RefreshLock.acquire(name: entry.key.digest, folder: cache.lockFolder,
+            if case .acquired(let lock, _) = RefreshLock.acquire(name: entry.key.lockName, folder: cache.lockFolder,
                                                                  timeLimit: 0) {
                 copy(credentials)
                 lock.release()
@@ -129,7 +129,7 @@ private struct Run {
 
     /// The refresh lock, or nil (with a note) when it cannot be had.
     private func takeLock() -> RefreshLock? {
-        switch RefreshLock.acquire(name: entry.key.digest, folder: cache.lockFolder, timeLimit: cache.lockTimeLimit) {
+        switch RefreshLock.acquire(name: entry.key.lockName, folder: cache.lockFolder, timeLimit: cache.lockTimeLimit) {
         case .acquired(let lock, _): return lock
         case .unavailable(let reason):
             noteNoLock(reason)

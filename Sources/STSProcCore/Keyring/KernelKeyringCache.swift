@@ -8,8 +8,8 @@ import Glibc
 /// Secrecy: the keys live in kernel memory (never swapped, never on disk), readable only
 /// by processes of the same user, which can equally read an unlocked Secret Service. What
 /// changes is that locking the Secret Service collection takes effect for sts-proc only
-/// when the copies expire, hence the short lifetime. `cache clear` and `--refresh` remove
-/// them at once; `sts_proc_kernel_cache = off` turns the layer off.
+/// when the copies expire, hence the short lifetime. `cache clear` removes them at once,
+/// `--refresh` replaces them; `sts_proc_kernel_cache = off` turns the layer off.
 struct KernelKeyringCache {
     /// Five minutes: long enough for a burst of processes, short enough that locking the
     /// keyring or revoking a session soon reaches every caller.
@@ -20,13 +20,7 @@ struct KernelKeyringCache {
     /// The key's name: the profile and a hash of the cache-key material. The hash need not
     /// resist collisions: the payload carries the material itself, compared on every read.
     static func description(profile: String, material: String) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a, 64 bits
-        for byte in material.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
-        let hex = String(hash, radix: 16)
-        return descriptionPrefix + profile + ":" + String(repeating: "0", count: 16 - hex.count) + hex
+        descriptionPrefix + profile + ":" + CacheKey.shortHash(material)
     }
 
     func read(profile: String, material: String, validAfter: UTCTime) -> AWSCredentials? {
