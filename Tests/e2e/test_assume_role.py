@@ -343,6 +343,20 @@ def test_connection_refused(env, refusing_port, secrets):
     unusable(env, refusing_port.url, [], secrets, max_seconds=10)
 
 
+def test_session_token_with_a_line_break_is_refused_before_sending(aws_env, moto_auth, secrets):
+    # A token continued over two lines of the credentials file would otherwise start a
+    # request header of its own.
+    u = moto_auth.user
+    aws_env.append_credentials(f"[base]\naws_access_key_id = {u.access_key_id}\n"
+                               f"aws_secret_access_key = {u.secret_access_key}\n"
+                               "aws_session_token = FwoGZXIvYXdzEPART1\n    PART2\n")
+    aws_env.sts_proc_profile("p", moto_auth.role_arn, "base", session_name=SESSION)
+    sent = Counter(moto_auth, None)
+    res = run_sts_proc(["--profile", "p"], aws_env)
+    assert_failure(res, "p", 3, ["line break"], secrets=secrets + ["FwoGZXIvYXdzEPART1", "PART2"])
+    assert sent.delta == 0
+
+
 def test_tls_unknown_ca(env, tls_moto, secrets):
     hits = Counter(tls_moto, None)
     unusable(env, tls_moto.url, ["ca_bundle"], secrets)

@@ -46,6 +46,13 @@ final class CurlTransport: HTTPTransport {
         if let token = request.signing?.credentials.sessionToken {
             headers.append("X-Amz-Security-Token: \(token)")
         }
+        // libcurl sends header text as given: a line break (a session token continued over
+        // two config lines, a token file with a stray CR) would start a header of its own.
+        // The header's value is a secret, so the message names only where to look.
+        guard !headers.contains(where: { $0.contains(where: \.isNewline) }) else {
+            throw .other("a token for a request header contains a line break (check the session token, the "
+                         + "container authorization token and the instance metadata answer)")
+        }
         for header in headers { headerList = stsproc_curl_slist_append(headerList, header) }
 
         let code: CURLcode = errorBuffer.withUnsafeMutableBufferPointer { errorPointer in
