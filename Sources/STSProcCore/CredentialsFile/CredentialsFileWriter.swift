@@ -67,7 +67,12 @@ enum CredentialsFileWriter {
             }
             offset += written
         }
-        guard fsync(descriptor) == 0, close(descriptor) == 0 else { throw failure(path, "cannot flush: \(String(cString: strerror(errno)))") }
+        // Closed whatever fsync says: the descriptor is of a file holding credentials.
+        let flushed = fsync(descriptor) == 0 ? 0 : errno
+        let closed = close(descriptor) == 0 ? 0 : errno
+        if flushed != 0 || closed != 0 {
+            throw failure(path, "cannot flush: \(String(cString: strerror(flushed != 0 ? flushed : closed)))")
+        }
         guard rename(temporary, path) == 0 else { throw failure(path, "cannot replace it: \(String(cString: strerror(errno)))") }
         succeeded = true
         let directory = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
