@@ -142,6 +142,22 @@ import Testing
 
     // MARK: shell words and section kinds
 
+    @Test func aCommandLineIsNamedByItsProgramOnly() throws {
+        #expect(ShellWords.programName("get-token --password 'hunter2'") == "get-token")
+        // An unclosed quote must not make the arguments (a password here) show instead.
+        #expect(!ShellWords.programName("get-token --password 'hunter2").contains("hunter2"))
+        let plan = try makeTestPlan("""
+            [profile p]
+            sts_proc_role_arn = arn:aws:iam::111122223333:role/R
+            sts_proc_web_identity_token_process = get-token --password "hunter2
+            """)
+        guard case .webIdentity(let source) = plan.source else {
+            Issue.record("not a web-identity plan")
+            return
+        }
+        #expect(!source.token.description.contains("hunter2"))
+    }
+
     @Test func shellWordsFollowPythonShlex() {
         #expect(ShellWords.split("profile a") == ["profile", "a"])
         #expect(ShellWords.split("  profile \t a  ") == ["profile", "a"])

@@ -34,6 +34,12 @@ enum SectionName: Equatable {
 /// and LF; single quotes literal; double quotes allow `\"` and `\\`; a backslash outside
 /// quotes escapes the next character. nil where Python raises `ValueError`.
 enum ShellWords {
+    /// The program a command line runs, for messages. Never the whole line: its arguments
+    /// may carry a password, and an unclosed quote must not make them show.
+    static func programName(_ commandLine: String) -> String {
+        split(commandLine)?.first ?? "(a command line that cannot be split into words)"
+    }
+
     static func split(_ text: String) -> [String]? {
         enum State { case between, word, quoted(Unicode.Scalar), escaped(after: EscapeOrigin) }
         enum EscapeOrigin { case word, doubleQuote }

@@ -54,7 +54,7 @@ public struct Doctor {
         if let mfa = plan.mfa {
             let codes: String
             switch mfa.codeSource {
-            case .process(let command, _): codes = "codes from mfa_process \(ShellWords.split(command)?.first ?? command)"
+            case .process(let command, _): codes = "codes from mfa_process \(ShellWords.programName(command))"
             case .terminal: codes = "codes asked for on the terminal"
             }
             chain.append("MFA session for \(mfa.serialNumber) (\(mfa.sessionSeconds) s, \(codes))")
@@ -106,7 +106,7 @@ public struct Doctor {
            !CredentialProcessLine.programExists(command, environment: environment) {
             report.findings.append(.init(
                 level: .problem, code: "program-not-found",
-                text: "[\(caller)] credential_process runs \(ShellWords.split(command)?.first ?? command), which is not an executable on PATH; use an absolute path"))
+                text: "[\(caller)] credential_process runs \(ShellWords.programName(command)), which is not an executable on PATH; use an absolute path"))
         }
         if let command = profile.setting("credential_process"), CredentialProcessLine.targetProfile(command) == nil {
             report.findings.append(.init(

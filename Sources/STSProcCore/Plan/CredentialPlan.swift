@@ -68,7 +68,7 @@ public enum SecretInput: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .file(let path, let setting): return "\(setting) \(path)"
-        case .process(let command, let setting, _): return "\(setting) \(ShellWords.split(command)?.first ?? command)"
+        case .process(let command, let setting, _): return "\(setting) \(ShellWords.programName(command))"
         }
     }
 }
