@@ -93,7 +93,8 @@ private struct Run {
         case .hit(let credentials):
             // Copied only if nobody is refreshing right now: a `--refresh` that holds the
             // lock must not have its new copy overwritten with this older credential.
-            if case .acquired(let lock, _) = RefreshLock.acquire(name: entry.key.lockName, folder: cache.lockFolder,
+            if cache.kernel != nil,
+               case .acquired(let lock, _) = RefreshLock.acquire(name: entry.key.lockName, folder: cache.lockFolder,
                                                                  timeLimit: 0) {
                 copy(credentials)
                 lock.release()
