@@ -42,19 +42,8 @@ final class RefreshLock {
         let path = folder + "/" + name + ".lock"
         let descriptor = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { return .unavailable("cannot open \(path): \(String(cString: strerror(errno)))") }
-        if flock(descriptor, LOCK_EX | LOCK_NB) == 0 {
-            return .acquired(RefreshLock(descriptor: descriptor), waited: false)
-        }
-        // Poll rather than block: a blocking flock cannot be given a time limit.
-        var waited = 0.0
-        let pause = 0.01
-        while waited < timeLimit {
-            var interval = timespec(tv_sec: 0, tv_nsec: Int(pause * 1e9))
-            nanosleep(&interval, nil)
-            waited += pause
-            if flock(descriptor, LOCK_EX | LOCK_NB) == 0 {
-                return .acquired(RefreshLock(descriptor: descriptor), waited: true)
-            }
+        if case .acquired(let waited) = ExclusiveLock.take(descriptor, within: timeLimit) {
+            return .acquired(RefreshLock(descriptor: descriptor), waited: waited)
         }
         close(descriptor)
         return .unavailable("another sts-proc held the refresh lock for \(Int(timeLimit)) s")

@@ -45,7 +45,7 @@ struct SecretServiceStore: CredentialStore {
         let timeLimit = self.timeLimit
         return PendingReplace(finish: { credentials, label throws(KeyringFailure) in
             // One limit for the whole of the store, however long the preparation took.
-            let end = Deadline.monotonicNow() + timeLimit
+            let end = MonotonicClock.now() + timeLimit
             guard let preparing = preparation.result(within: timeLimit) else { throw .timedOut(seconds: timeLimit) }
             let prepared = try preparing.get()
             var attributes = match
@@ -63,7 +63,7 @@ struct SecretServiceStore: CredentialStore {
                     try? item.delete()
                 }
             }
-            guard let outcome = stored.result(within: max(end - Deadline.monotonicNow(), 0)) else {
+            guard let outcome = stored.result(within: max(end - MonotonicClock.now(), 0)) else {
                 throw .timedOut(seconds: timeLimit)
             }
             try outcome.get()

@@ -23,12 +23,8 @@ enum CredentialsFileWriter {
         let directory = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard directory >= 0 else { throw failure(path, "cannot open \(folder): \(String(cString: strerror(errno)))") }
         defer { close(directory) }  // closing releases the lock
-        var waited = 0
-        while flock(directory, LOCK_EX | LOCK_NB) != 0 {
-            guard waited < 1000 else { throw failure(path, "another sts-proc write held \(folder) for 10 s") }
-            var pause = timespec(tv_sec: 0, tv_nsec: 10_000_000)
-            nanosleep(&pause, nil)
-            waited += 1
+        guard case .acquired = ExclusiveLock.take(directory, within: 10) else {
+            throw failure(path, "another sts-proc write held \(folder) for 10 s")
         }
         let (text, previous) = try edit()
         return try write(text, to: path, previous: previous)

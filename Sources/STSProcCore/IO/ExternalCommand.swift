@@ -46,7 +46,7 @@ enum ExternalCommand {
             throw Failure(reason: "cannot start \(program): \(String(cString: strerror(spawned)))")
         }
 
-        let started = monotonicSeconds()
+        let started = MonotonicClock.now()
         var collected = collect(stdout: stdoutPipe[0], stderr: stderrPipe[0], timeLimit: timeLimit, outputLimit: outputLimit)
         if collected.stoppedEarly { kill(-pid, SIGKILL) }
         // A command may close its output and linger (a helper refreshing its own cache):
@@ -55,7 +55,7 @@ enum ExternalCommand {
         while true {
             let reaped = waitpid(pid, &status, WNOHANG)
             if reaped == pid || (reaped < 0 && errno != EINTR) { break }
-            if reaped == 0 && monotonicSeconds() - started > timeLimit {
+            if reaped == 0 && MonotonicClock.now() - started > timeLimit {
                 kill(-pid, SIGKILL)
                 collected.timedOut = true
                 while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
@@ -81,12 +81,6 @@ enum ExternalCommand {
         return collected.stdout
     }
 
-    private static func monotonicSeconds() -> Double {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
-    }
-
     /// A pipe whose ends are closed in the child (dup2 gives it clean copies of the write ends).
     private static func makePipe(_ ends: inout [Int32]) -> Bool {
         guard pipe(&ends) == 0 else { return false }
@@ -106,10 +100,10 @@ enum ExternalCommand {
     private static func collect(stdout: Int32, stderr: Int32, timeLimit: Double, outputLimit: Int) -> Collected {
         var result = Collected()
         var open: [Int32] = [stdout, stderr]
-        let start = monotonicSeconds()
+        let start = MonotonicClock.now()
         var buffer = [UInt8](repeating: 0, count: 16_384)
         while !open.isEmpty {
-            let remaining = timeLimit - (monotonicSeconds() - start)
+            let remaining = timeLimit - (MonotonicClock.now() - start)
             guard remaining > 0 else { result.timedOut = true; return result }
             var fds = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
             let ready = poll(&fds, nfds_t(fds.count), Int32(min(remaining * 1000, 60_000)) + 1)

@@ -33,13 +33,6 @@ enum Deadline {
         return Pending(job: job)
     }
 
-    /// Seconds on the monotonic clock (immune to clock steps), for time limits.
-    static func monotonicNow() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-    }
-
     /// Work started by `start`. Ask from one thread at a time.
     struct Pending<Value: Sendable>: @unchecked Sendable {
         fileprivate let job: Job?
@@ -80,9 +73,9 @@ enum Deadline {
         /// wall-clock deadlines) and checks the limit itself on the monotonic clock between
         /// slices, so a clock step cannot stretch it and a finished job wakes the caller at once.
         func wait(seconds: Double) -> Bool {
-            let end = Deadline.monotonicNow() + seconds
+            let end = MonotonicClock.now() + seconds
             while true {
-                let slice = min(end - Deadline.monotonicNow(), 0.05)
+                let slice = min(end - MonotonicClock.now(), 0.05)
                 guard slice > 0 else {
                     guard sem_trywait(finished) == 0 else { return false }
                     sem_post(finished)

@@ -50,13 +50,9 @@ enum TerminalPrompt {
         guard tcgetpgrp(terminal) == getpgrp() else { throw unavailable }
         _ = prompt.withCString { write(terminal, $0, strlen($0)) }
         var line: [UInt8] = []
-        var deadline = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &deadline)
-        let end = Double(deadline.tv_sec) + timeLimit
+        let end = MonotonicClock.now() + timeLimit
         while line.count < 256 {
-            var now = timespec()
-            clock_gettime(CLOCK_MONOTONIC, &now)
-            let remaining = end - Double(now.tv_sec)
+            let remaining = end - MonotonicClock.now()
             guard remaining > 0 else {
                 throw STSProcError(.configuration, failure: "no MFA code entered",
                                    reason: "nothing was typed within \(Int(timeLimit)) s", remedy: "Run the command again")
