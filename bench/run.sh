@@ -34,7 +34,8 @@ case "${1:-}" in
     set -- --compare "$baseline" ;;
   *) echo "usage: $0 [--smoke | --breakdown-only | --compare BASELINE_BIN]" >&2; exit 64 ;;
 esac
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
+self=$(realpath "${BASH_SOURCE[0]}")  # before changing folder: it may be relative
+cd "$(dirname "$self")/.."
 
 # ------------------------------------------------------------------ outside the testbed
 if [ "${STS_PROC_BENCH_INSIDE:-}" != 1 ]; then
@@ -68,7 +69,7 @@ if [ "${STS_PROC_BENCH_INSIDE:-}" != 1 ]; then
   fi
   export STS_PROC_BENCH_AEC="$aec_venv/bin/aws-export-credentials"
   swift build -c release --product sts-proc >/dev/null
-  STS_PROC_BENCH_INSIDE=1 exec scripts/with-testbed.sh bash "$0" "$@"
+  STS_PROC_BENCH_INSIDE=1 exec scripts/with-testbed.sh bash "$self" "$@"
 fi
 
 # ------------------------------------------------------------------ inside the testbed
@@ -104,6 +105,9 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/sts-proc-bench.XXXXXX")
 mkdir -p "$work/bin"; cp "$built" "$work/bin/sts-proc"; bin="$work/bin/sts-proc"
 moto_pid=""; proxy_pid=""
 cleanup() {
+  # The Secret Service is the testbed's own, the kernel keyring's copies are the user's.
+  [ ! -x "${bin:-}" ] || "$bin" cache clear --profile p >/dev/null 2>&1 || true
+  [ ! -x "${bin:-}" ] || "$bin" cache clear --profile pc >/dev/null 2>&1 || true
   for pid in $proxy_pid $moto_pid; do kill "$pid" 2>/dev/null || true; done
   for pid in $proxy_pid $moto_pid; do wait "$pid" 2>/dev/null || true; done
   rm -rf "$work"
@@ -220,7 +224,9 @@ run_hf() {  # name, hyperfine args...
 }
 
 aws_presign() { echo "$aws_bin s3 presign s3://bench/key --profile $1"; }
-curl_assume=(curl -sf -o /dev/null --aws-sigv4 aws:amz:us-east-1:sts --user "$key_id:$secret"
+# The key goes to curl in a 0600 config file (umask 077 above), never on its command line.
+printf 'user = "%s:%s"\n' "$key_id" "$secret" >"$work/curl-key.cfg"
+curl_assume=(curl -sf -o /dev/null --aws-sigv4 aws:amz:us-east-1:sts -K "$work/curl-key.cfg"
   -H 'Content-Type: application/x-www-form-urlencoded'
   --data "Action=AssumeRole&RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fbench-role&RoleSessionName=bench-curl&Version=2011-06-15"
   "$moto/")
@@ -242,8 +248,8 @@ if [ "$mode" = compare ]; then
   "$base" --profile p >/dev/null
   for round in 1 2 3 4; do
     # Each round in the other order, so that drift within a round favours neither side.
-    cold=(--prepare "$bin cache clear" -n "baseline cold" "$base --profile p"
-          --prepare "$bin cache clear" -n "this tree cold" "$bin --profile p"
+    cold=(--prepare "$bin cache clear --profile p" -n "baseline cold" "$base --profile p"
+          --prepare "$bin cache clear --profile p" -n "this tree cold" "$bin --profile p"
           --prepare "$floor_clear" -n "C reference cold" "$floor_cmd")
     hit=(-n "baseline hit" "$base --profile p" -n "this tree hit" "$bin --profile p")
     if [ $((round % 2)) -eq 0 ]; then
@@ -264,7 +270,7 @@ for name, values in times.items():
 PY
   for label in baseline "this tree"; do
     b=$base; [ "$label" = baseline ] || b=$bin
-    "$b" cache clear; cold=$(/usr/bin/time -f %M "$b" --profile p 2>&1 >/dev/null | tail -1)
+    "$b" cache clear --profile p; cold=$(/usr/bin/time -f %M "$b" --profile p 2>&1 >/dev/null | tail -1)
     hit=$(/usr/bin/time -f %M "$b" --profile p 2>&1 >/dev/null | tail -1)
     echo "$label: max RSS cold $cold kB, hit $hit kB" | tee -a "$out/summary.txt" >&2
   done
@@ -292,22 +298,22 @@ if [ "$mode" != breakdown ]; then
 
   # (b) cold: cache cleared before every run; AssumeRole against moto on loopback.
   run_hf b-cold -N "${hf_slow[@]}" \
-    --prepare "$bin cache clear" -n "sts-proc --profile p (cold)" "$bin --profile p" \
+    --prepare "$bin cache clear --profile p" -n "sts-proc --profile p (cold)" "$bin --profile p" \
     --prepare "/bin/true" -n "curl --aws-sigv4 AssumeRole (moto + HTTP floor)" "$curl_assume_cmd" \
     --prepare "$floor_clear" -n "C reference: libsecret search + libcurl AssumeRole + libxml2 + libsecret store" "$floor_cmd" \
     --prepare "rm -f $aec_cache" -n "aws-export-credentials (cold)" "$aec_bin --profile cli-role --cache-file $aec_cache" \
     --prepare "rm -rf $cli_cache" -n "aws s3 presign via CLI assume-role (cold)" "$(aws_presign cli-role)" \
-    --prepare "$bin cache clear" -n "aws s3 presign via sts-proc (cold)" "$(aws_presign p)"
+    --prepare "$bin cache clear --profile p" -n "aws s3 presign via sts-proc (cold)" "$(aws_presign p)"
 
   # (c) N parallel cold invocations through the counting proxy.
   count_reset
   run_hf c-parallel -N "${hf_slow[@]}" \
-    --prepare "$bin cache clear" -n "$parallel_n x sts-proc --profile pc in parallel (cold)" \
+    --prepare "$bin cache clear --profile pc" -n "$parallel_n x sts-proc --profile pc in parallel (cold)" \
     "env AWS_ENDPOINT_URL_STS=$proxy bash $repo/bench/parallel.sh $parallel_n $bin --profile pc"
   total=$(count_assume)
   runs=$("$py" -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["results"][0]["times"]))' "$out/c-parallel.json")
   # The exact check: one more batch, counted on its own.
-  "$bin" cache clear; count_reset
+  "$bin" cache clear --profile pc; count_reset
   t0=$(date +%s%N)
   AWS_ENDPOINT_URL_STS=$proxy bash bench/parallel.sh "$parallel_n" "$bin" --profile pc
   t1=$(date +%s%N)
@@ -360,7 +366,7 @@ JSON
   rm -f "$out/e-rss.jsonl"
   "$bin" --profile p >/dev/null
   rss "sts-proc --profile p (warm, a)" "" "$bin" --profile p
-  rss "sts-proc --profile p (cold, b)" "'$bin' cache clear" "$bin" --profile p
+  rss "sts-proc --profile p (cold, b)" "'$bin' cache clear --profile p" "$bin" --profile p
   rss "secret-tool lookup (same-size item)" "" secret-tool lookup application sts-proc-bench kind floor
   rss "C reference of a cold run (b)" "$floor_clear" $floor_cmd
   rss "sts-proc --version" "" "$bin" --version

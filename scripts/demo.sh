@@ -3,12 +3,13 @@
 # STS (moto, signature checking on) and a private keyring, and shows the AWS CLI getting an
 # assumed-role identity through sts-proc. Touches nothing outside a temporary folder.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+self=$(realpath "$0")  # before changing folder: $0 may be relative
+cd "$(dirname "$self")/.."
 
 if [ "${1:-}" != "--inside-testbed" ]; then
   bash scripts/install-deps.sh
   swift build -c release --product sts-proc >/dev/null
-  exec bash scripts/with-testbed.sh bash "$0" --inside-testbed
+  exec bash scripts/with-testbed.sh bash "$self" --inside-testbed
 fi
 
 bin="$(swift build -c release --show-bin-path)/sts-proc"
@@ -17,8 +18,11 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 endpoint="http://127.0.0.1:$port"
 moto_server -H 127.0.0.1 -p "$port" >"$work/moto.log" 2>&1 &
 moto_pid=$!
-trap 'kill $moto_pid 2>/dev/null; rm -rf "$work"' EXIT
+# The keyring is private to the testbed, but the kernel keyring's copies are the user's:
+# remove the demo profile's copy on the way out.
+trap 'kill $moto_pid 2>/dev/null; "$bin" cache clear --profile demo >/dev/null 2>&1; rm -rf "$work"' EXIT
 for _ in $(seq 100); do curl -sf -o /dev/null "$endpoint/moto-api/" && break; sleep 0.1; done
+curl -sf -o /dev/null "$endpoint/moto-api/" || { echo "demo: moto did not start" >&2; cat "$work/moto.log" >&2; exit 1; }
 
 # Create a user, its key and a role while moto still accepts anything, then turn on
 # signature checking: from here on only correctly signed requests with that key pass.
