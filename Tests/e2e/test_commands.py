@@ -3,8 +3,10 @@ whoami, doctor (including on every file of config-examples/), completions and ma
 
 from __future__ import annotations
 
+import configparser
 import json
 import os
+import re
 import shlex
 import stat
 import subprocess
@@ -135,7 +137,7 @@ def test_doctor_explains_a_good_profile(env, moto_auth):
     assert "AssumeRole " + moto_auth.role_arn in out
     assert "static keys of profile base" in out
     assert moto_auth.endpoint in out
-    assert "min" in out and "left" in out  # the cached credential's time left
+    assert re.search(r"cached credential has \d+ min \d+ s left", out), out
     assert "no problems found" in out
     assert moto_auth.user.secret_access_key not in out and moto_auth.user.access_key_id not in out
 
@@ -215,7 +217,17 @@ def test_doctor_on_every_config_example(aws_env, moto_auth, tmp_path, example):
     (tmp_path / "token").write_text("example-token")
     env.pop("AWS_ENDPOINT_URL_STS", None)
     rc, out = doctor(env)
-    assert "profile " in out, out
+    # Every profile that a credential_process line of the example runs sts-proc for is examined.
+    parser = configparser.RawConfigParser()
+    parser.read(env["AWS_CONFIG_FILE"])
+    targets = set()
+    for section in parser.sections():
+        words = shlex.split(parser[section].get("credential_process", ""))
+        if words and words[0].endswith("sts-proc") and "--profile" in words:
+            targets.add(words[words.index("--profile") + 1])
+    assert targets, f"{example} has no credential_process that runs sts-proc"
+    for name in targets:
+        assert f"profile {name} (" in out, out
     problems = {l.split("[", 2)[1].split("]")[0] for l in out.splitlines() if "PROBLEM [" in l}
     # The AWS_ACCESS_KEY_ID set above (for the Environment example) is a problem for any
     # profile that does not use it as its source.
