@@ -13,8 +13,8 @@ public struct Doctor {
         config.profiles.keys.sorted().compactMap { name in
             guard let command = config.profile(named: name)?.setting("credential_process"),
                   CredentialProcessLine.callsSTSProc(command) else { return nil }
-            let target = CredentialProcessLine.targetProfile(command)
-                ?? environment["AWS_PROFILE"].flatMap { $0.isEmpty ? nil : $0 } ?? "default"
+            let target = CredentialService.profileName(explicit: CredentialProcessLine.targetProfile(command),
+                                                       environment: environment)
             return (name, target)
         }
     }
@@ -95,9 +95,14 @@ public struct Doctor {
     private func checkCaller(_ caller: String, target: String, into report: inout DoctorReport) {
         guard let profile = config.profile(named: caller) else { return }
         for key in Self.keysThatPreemptCredentialProcess where profile.hasPlainSetting(key) {
-            let remedy = key == "aws_access_key_id"
-                ? "remove the keys from [\(caller)] (in the credentials or config file)"
-                : "rename it to sts_proc_\(key)"
+            let remedy: String
+            if key == "aws_access_key_id" {
+                remedy = "remove the keys from [\(caller)] (in the credentials or config file)"
+            } else if key.hasPrefix("sso_") {
+                remedy = "remove it from [\(caller)]: sts-proc does not sign in with IAM Identity Center yet"
+            } else {
+                remedy = "rename it to sts_proc_\(key)"
+            }
             report.findings.append(.init(
                 level: .problem, code: "sdk-skips-credential-process",
                 text: "[\(caller)] sets plain \(key): the AWS CLI and SDKs use their own provider for it and never run credential_process; \(remedy)"))
