@@ -2,13 +2,8 @@ extension CredentialService {
     /// GetCallerIdentity with the profile's credentials: who the SDKs will be.
     public func callerIdentity(profile: String, note: @escaping (String) -> Void) throws(STSProcError) -> CallerIdentity {
         let plan = try plan(profile: profile)
-        let credentials = try self.credentials(profile: profile, note: note)
-        let transport: CurlTransport
-        do {
-            transport = try CurlTransport()
-        } catch {
-            throw STSProcError(.unavailable, profile: profile, failure: "cannot start the HTTP client", reason: error.explanation)
-        }
+        let credentials = try self.credentials(for: plan, note: note)
+        let transport = try Self.makeTransport(profile: profile)
         let client = STSClient(connection: PlanExecutor(transport: transport, now: now).connection(for: plan), transport: transport)
         do {
             return try client.getCallerIdentity(using: credentials)

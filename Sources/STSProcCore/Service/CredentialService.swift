@@ -11,6 +11,10 @@ public struct CredentialService {
 
     /// The profile named on the command line, else `AWS_PROFILE`, else `default` (as the AWS CLI).
     public func profileName(explicit: String?) -> String {
+        Self.profileName(explicit: explicit, environment: environment)
+    }
+
+    static func profileName(explicit: String?, environment: [String: String]) -> String {
         if let explicit, !explicit.isEmpty { return explicit }
         if let fromEnvironment = environment["AWS_PROFILE"], !fromEnvironment.isEmpty { return fromEnvironment }
         return "default"
@@ -31,7 +35,11 @@ public struct CredentialService {
     /// make the run fail.
     public func credentials(profile: String, refresh: Bool = false,
                             note: @escaping (String) -> Void) throws(STSProcError) -> AWSCredentials {
-        let plan = try plan(profile: profile)
+        try credentials(for: try plan(profile: profile), refresh: refresh, note: note)
+    }
+
+    func credentials(for plan: CredentialPlan, refresh: Bool = false,
+                     note: @escaping (String) -> Void) throws(STSProcError) -> AWSCredentials {
         let cache = KeyringCache(store: SecretServiceStore(), lockFolder: RefreshLock.folder(environment: environment),
                                  note: note, kernel: plan.cachePolicy.usesKernelKeyring ? KernelKeyringCache() : nil)
         let now = self.now
@@ -51,14 +59,17 @@ public struct CredentialService {
     /// Runs the plan against STS; libcurl is loaded here or by `preloadFetchLibraries`.
     static func fetch(_ plan: CredentialPlan, now: UTCTime, mfaSessions: MFASessionProvider) throws(STSProcError) -> AWSCredentials {
         if plan.roles.isEmpty, plan.mfa == nil, let given = plan.source.givenCredentials { return given }
-        let transport: CurlTransport
+        let transport = try makeTransport(profile: plan.profile)
+        return try PlanExecutor(transport: transport, now: now, mfaSessions: mfaSessions).execute(plan)
+    }
+
+    static func makeTransport(profile: String) throws(STSProcError) -> CurlTransport {
         do {
-            transport = try CurlTransport()
+            return try CurlTransport()
         } catch {
-            throw STSProcError(.unavailable, profile: plan.profile, failure: "cannot start the HTTP client",
+            throw STSProcError(.unavailable, profile: profile, failure: "cannot start the HTTP client",
                                reason: error.explanation, remedy: "Install libcurl4 (apt-get install libcurl4)")
         }
-        return try PlanExecutor(transport: transport, now: now, mfaSessions: mfaSessions).execute(plan)
     }
 
     // MARK: - cache list / cache clear
