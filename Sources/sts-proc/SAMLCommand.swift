@@ -21,19 +21,19 @@ struct SAMLCommand: ParsableCommand {
 
         func run() throws {
             let service = CredentialService.forThisProcess()
-            do {
-                let assertion = try service.samlAssertion(file: assertionFile)
+            try runReportingErrors { () throws(STSProcError) in
+                let assertion: SAMLAssertion
+                do throws(STSProcError) {
+                    assertion = try service.samlAssertion(file: assertionFile)
+                } catch {
+                    throw error.inCommand("saml roles")
+                }
                 let expiry = assertion.notOnOrAfter.map {
                     $0 > service.now ? "expires \($0.iso8601)" : "expired \($0.iso8601)"
                 } ?? "no expiry stated"
                 for pair in assertion.roles {
                     StandardStreams.writeOutput("\(pair.roleARN)\t\(pair.principalARN)\t\(expiry)")
                 }
-            } catch {
-                var message = error.message
-                if message.hasPrefix("sts-proc: ") { message = "sts-proc: saml roles: " + message.dropFirst("sts-proc: ".count) }
-                StandardStreams.writeError(message)
-                throw ExitCode(error.exitCode)
             }
         }
     }

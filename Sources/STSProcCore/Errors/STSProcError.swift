@@ -17,6 +17,8 @@ public struct STSProcError: Error, Sendable, Equatable {
     public var kind: Kind
     /// The profile being resolved; filled in by the command if a lower layer left it out.
     public var profile: String?
+    /// For commands about no profile (`saml roles`): the command, named instead.
+    public var command: String?
     /// What failed, e.g. `AssumeRole denied (AccessDenied)`.
     public var failure: String
     /// Why, as precisely as known: the STS message, the file and line, the curl error.
@@ -47,11 +49,22 @@ public struct STSProcError: Error, Sendable, Equatable {
         return copy
     }
 
+    /// The error as reported by a command that is about no profile.
+    public func inCommand(_ name: String) -> STSProcError {
+        var copy = self
+        copy.command = name
+        return copy
+    }
+
     /// `sts-proc: profile prod: AssumeRole denied (AccessDenied): User … is not authorized. Check …`
     /// Always exactly one line: the AWS CLI prints stderr verbatim and users read it in a terminal.
     public var message: String {
         var text = "sts-proc: "
-        if let profile { text += "profile \(profile): " }
+        if let profile {
+            text += "profile \(profile): "
+        } else if let command {
+            text += "\(command): "
+        }
         text += failure
         if !reason.isEmpty { text += ": " + Self.sentence(reason) }
         if !remedy.isEmpty { text += " " + Self.sentence(remedy) }
