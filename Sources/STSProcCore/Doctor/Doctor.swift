@@ -123,8 +123,7 @@ public struct Doctor {
     /// `keysAreTheSource`: the profile's own `credential_source = Environment` uses the keys,
     /// so they are expected there; the SDKs must then get the profile with --profile.
     private func checkEnvironment(keysAreTheSource: Bool, into report: inout DoctorReport) {
-        func set(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
-        if set("AWS_ACCESS_KEY_ID") != nil || set("AWS_SECRET_ACCESS_KEY") != nil {
+        if environment.nonEmpty("AWS_ACCESS_KEY_ID") != nil || environment.nonEmpty("AWS_SECRET_ACCESS_KEY") != nil {
             report.findings.append(keysAreTheSource
                 ? .init(level: .note, code: "environment-credentials",
                         text: "the keys in AWS_ACCESS_KEY_ID are this profile's source; give the SDKs the profile with --profile (with AWS_PROFILE they would use the keys directly)")
@@ -133,12 +132,12 @@ public struct Doctor {
         }
         for name in ["AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL", "AWS_CA_BUNDLE", "AWS_REGION", "AWS_DEFAULT_REGION",
                      "AWS_STS_REGIONAL_ENDPOINTS", "AWS_USE_FIPS_ENDPOINT", "AWS_MAX_ATTEMPTS"] {
-            if let value = set(name) {
+            if let value = environment.nonEmpty(name) {
                 report.findings.append(.init(level: .note, code: "environment-override",
                                              text: "\(name)=\(value) is set and applies to this profile"))
             }
         }
-        if let profile = set("AWS_PROFILE"), profile != report.profile {
+        if let profile = environment.nonEmpty("AWS_PROFILE"), profile != report.profile {
             report.findings.append(.init(level: .note, code: "environment-override",
                                          text: "AWS_PROFILE=\(profile): commands without --profile use that profile"))
         }
@@ -147,8 +146,7 @@ public struct Doctor {
     private func checkRegion(_ plan: CredentialPlan, callers: [String], into report: inout DoctorReport) {
         let names = [plan.profile] + callers
         let hasRegion = names.contains { config.profile(named: $0)?.setting("region") != nil }
-            || environment["AWS_REGION"].map { !$0.isEmpty } == true
-            || environment["AWS_DEFAULT_REGION"].map { !$0.isEmpty } == true
+            || environment.nonEmpty("AWS_REGION") != nil || environment.nonEmpty("AWS_DEFAULT_REGION") != nil
         if !hasRegion {
             report.findings.append(.init(
                 level: .problem, code: "missing-region",

@@ -21,13 +21,12 @@ extension ContainerEndpoint {
 
     /// The endpoint the environment describes; nil when it describes none.
     static func fromEnvironment(_ environment: [String: String]) throws(STSProcError) -> ContainerEndpoint? {
-        func variable(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
-        let authorization: Authorization? = variable("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE").map { .tokenFile($0) }
-            ?? variable("AWS_CONTAINER_AUTHORIZATION_TOKEN").map { .token($0) }
-        if let relative = variable("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") {
+        let authorization: Authorization? = environment.nonEmpty("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE").map { .tokenFile($0) }
+            ?? environment.nonEmpty("AWS_CONTAINER_AUTHORIZATION_TOKEN").map { .token($0) }
+        if let relative = environment.nonEmpty("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") {
             return ContainerEndpoint(url: ecsHost + (relative.hasPrefix("/") ? "" : "/") + relative, authorization: authorization)
         }
-        guard let full = variable("AWS_CONTAINER_CREDENTIALS_FULL_URI") else { return nil }
+        guard let full = environment.nonEmpty("AWS_CONTAINER_CREDENTIALS_FULL_URI") else { return nil }
         guard full.hasPrefix("https://") || (full.hasPrefix("http://") && isAllowedHTTPHost(host(of: full))) else {
             throw STSProcError(.configuration, failure: "unsafe AWS_CONTAINER_CREDENTIALS_FULL_URI",
                                reason: "'\(full)' is plain HTTP to a host that is neither loopback nor the ECS/EKS agent",

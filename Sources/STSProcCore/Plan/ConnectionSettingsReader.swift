@@ -43,9 +43,5 @@ struct ConnectionSettingsReader {
                       maxAttempts: maxAttempts)
     }
 
-    /// An unset and an empty variable mean the same, as in botocore.
-    private func env(_ name: String) -> String? {
-        guard let value = environment[name], !value.isEmpty else { return nil }
-        return value
-    }
+    private func env(_ name: String) -> String? { environment.nonEmpty(name) }
 }

@@ -22,20 +22,20 @@ extension PlanBuilder {
     /// with the environment turned off.
     func webIdentitySource(of profile: Profile, readingEnvironment: Bool) throws(STSProcError) -> WebIdentitySource? {
         var token = try secretInput(of: profile, file: "web_identity_token_file", process: "web_identity_token_process")
-        if token == nil, readingEnvironment, let path = environment["AWS_WEB_IDENTITY_TOKEN_FILE"], !path.isEmpty,
+        if token == nil, readingEnvironment, let path = environment.nonEmpty("AWS_WEB_IDENTITY_TOKEN_FILE"),
            profile.setting("source_profile") == nil, profile.setting("credential_source") == nil,
            profile.setting("aws_access_key_id") == nil {
             token = .file(path, setting: "AWS_WEB_IDENTITY_TOKEN_FILE")
         }
         guard let token else { return nil }
-        let environmentRole = readingEnvironment ? environment["AWS_ROLE_ARN"].flatMap({ $0.isEmpty ? nil : $0 }) : nil
+        let environmentRole = readingEnvironment ? environment.nonEmpty("AWS_ROLE_ARN") : nil
         guard let roleARN = profile.setting("role_arn") ?? environmentRole else {
             throw STSProcError(.configuration, failure: "no role for the web identity token",
                                reason: "the profile has a web identity token but neither role_arn nor AWS_ROLE_ARN",
                                remedy: "Add sts_proc_role_arn to the profile")
         }
         let sessionName = profile.setting("role_session_name")
-            ?? (readingEnvironment ? environment["AWS_ROLE_SESSION_NAME"].flatMap { $0.isEmpty ? nil : $0 } : nil)
+            ?? (readingEnvironment ? environment.nonEmpty("AWS_ROLE_SESSION_NAME") : nil)
         return WebIdentitySource(
             profile: profile.name,
             roleARN: try SettingParsers.roleARN(roleARN),

@@ -222,13 +222,13 @@ public struct PlanBuilder {
     private func environmentSource(_ name: String, profile: Profile) throws(STSProcError) -> SourceCredentials {
         switch name {
         case "Environment":
-            guard let keyID = environment["AWS_ACCESS_KEY_ID"].flatMap(nonEmpty),
-                  let secret = environment["AWS_SECRET_ACCESS_KEY"].flatMap(nonEmpty) else {
+            guard let keyID = environment.nonEmpty("AWS_ACCESS_KEY_ID"),
+                  let secret = environment.nonEmpty("AWS_SECRET_ACCESS_KEY") else {
                 throw STSProcError(.configuration, failure: "no credentials in the environment",
                                    reason: "credential_source = Environment but AWS_ACCESS_KEY_ID or AWS_SECRET_ACCESS_KEY is not set",
                                    remedy: "Export both variables, or use source_profile instead")
             }
-            let token = environment["AWS_SESSION_TOKEN"].flatMap(nonEmpty) ?? environment["AWS_SECURITY_TOKEN"].flatMap(nonEmpty)
+            let token = environment.nonEmpty("AWS_SESSION_TOKEN") ?? environment.nonEmpty("AWS_SECURITY_TOKEN")
             return .environment(AWSCredentials(accessKeyID: keyID, secretAccessKey: secret, sessionToken: token))
         case "Ec2InstanceMetadata":
             return .instanceMetadata(try instanceMetadataEndpoint(profile: profile))
@@ -246,12 +246,10 @@ public struct PlanBuilder {
         }
     }
 
-    private func nonEmpty(_ value: String) -> String? { value.isEmpty ? nil : value }
-
     /// The instance metadata settings, each from the environment or the profile as botocore reads them.
     private func instanceMetadataEndpoint(profile: Profile) throws(STSProcError) -> InstanceMetadataEndpoint {
         func value(_ variable: String, _ key: String) -> String? {
-            environment[variable].flatMap(nonEmpty) ?? profile.setting(key)
+            environment.nonEmpty(variable) ?? profile.setting(key)
         }
         if SettingParsers.boolean(value("AWS_EC2_METADATA_DISABLED", "ec2_metadata_disabled")) {
             throw STSProcError(.configuration, failure: "EC2 instance metadata is disabled",

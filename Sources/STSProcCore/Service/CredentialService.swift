@@ -16,8 +16,7 @@ public struct CredentialService {
 
     static func profileName(explicit: String?, environment: [String: String]) -> String {
         if let explicit, !explicit.isEmpty { return explicit }
-        if let fromEnvironment = environment["AWS_PROFILE"], !fromEnvironment.isEmpty { return fromEnvironment }
-        return "default"
+        return environment.nonEmpty("AWS_PROFILE") ?? "default"
     }
 
     public func plan(profile: String) throws(STSProcError) -> CredentialPlan {
