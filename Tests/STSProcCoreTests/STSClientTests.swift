@@ -40,7 +40,7 @@ private struct NoWait: RetryPacing {
     @Test func assumeRoleSendsASignedFormAndReadsCredentials() throws {
         let transport = ScriptedTransport([try response(200, "assume-role.xml")])
         let issued = try client(transport).assumeRole(parameters, using: caller)
-        #expect(issued.credentials.accessKeyID == "ASIARZPUZDIKLEVZVBRG")
+        #expect(issued.accessKeyID == "ASIARZPUZDIKLEVZVBRG")
         let request = try #require(transport.sent.first)
         #expect(request.body == "Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fci-role&RoleSessionName=s1&DurationSeconds=900")
         #expect(request.signing?.region == "eu-west-1")

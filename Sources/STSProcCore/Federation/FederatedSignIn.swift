@@ -6,7 +6,7 @@ struct FederatedSignIn {
 
     func credentials(for source: WebIdentitySource) throws(STSProcError) -> AWSCredentials {
         let token = try SecretInputReader.read(source.token, what: "web identity token", limit: SecretInputReader.tokenLimit)
-        return try client.assumeRoleWithWebIdentity(source, token: token).credentials
+        return try client.assumeRoleWithWebIdentity(source, token: token)
     }
 
     func credentials(for source: SAMLSource) throws(STSProcError) -> AWSCredentials {
@@ -20,7 +20,7 @@ struct FederatedSignIn {
         let pair = try assertion.choose(roleARN: source.roleARN, principalARN: source.principalARN)
         return try client.assumeRoleWithSAML(roleARN: pair.roleARN, principalARN: pair.principalARN,
                                              assertion: assertion.encoded, durationSeconds: source.durationSeconds,
-                                             policy: source.policy, policyARNs: source.policyARNs).credentials
+                                             policy: source.policy, policyARNs: source.policyARNs)
     }
 
     static func parse(_ text: String, from input: SecretInput) throws(STSProcError) -> SAMLAssertion {

@@ -30,7 +30,7 @@ struct PlanExecutor {
         }
         for step in plan.roles {
             do {
-                credentials = try client.assumeRole(step.parameters, using: credentials).credentials
+                credentials = try client.assumeRole(step.parameters, using: credentials)
             } catch {
                 throw error.naming(step: step, in: plan)
             }

@@ -47,32 +47,21 @@ final class STSClient {
         self.pacing = pacing
     }
 
-    struct IssuedCredentials: Equatable {
-        var credentials: AWSCredentials
-        var assumedRoleARN: String?
-    }
-
-    func assumeRole(_ parameters: AssumeRoleParameters, using caller: AWSCredentials) throws(STSProcError) -> IssuedCredentials {
-        let reply = try call(action: "AssumeRole", parameters: parameters.formParameters, signedWith: caller)
-        guard case .credentials(let credentials, let arn) = reply else {
-            throw unexpected(action: "AssumeRole")
-        }
-        return IssuedCredentials(credentials: credentials, assumedRoleARN: arn)
+    func assumeRole(_ parameters: AssumeRoleParameters, using caller: AWSCredentials) throws(STSProcError) -> AWSCredentials {
+        try issued(by: "AssumeRole", parameters: parameters.formParameters, signedWith: caller)
     }
 
     /// Signed with long-term keys; the MFA code makes the session count as MFA-authenticated.
     func getSessionToken(serialNumber: String, code: String, durationSeconds: Int,
                          using longTerm: AWSCredentials) throws(STSProcError) -> AWSCredentials {
-        let reply = try call(action: "GetSessionToken",
-                             parameters: [("DurationSeconds", String(durationSeconds)), ("SerialNumber", serialNumber),
-                                          ("TokenCode", code)],
-                             signedWith: longTerm)
-        guard case .credentials(let credentials, _) = reply else { throw unexpected(action: "GetSessionToken") }
-        return credentials
+        try issued(by: "GetSessionToken",
+                   parameters: [("DurationSeconds", String(durationSeconds)), ("SerialNumber", serialNumber),
+                                ("TokenCode", code)],
+                   signedWith: longTerm)
     }
 
     /// Unsigned: the token is the proof of identity.
-    func assumeRoleWithWebIdentity(_ source: WebIdentitySource, token: String) throws(STSProcError) -> IssuedCredentials {
+    func assumeRoleWithWebIdentity(_ source: WebIdentitySource, token: String) throws(STSProcError) -> AWSCredentials {
         var parameters: [(String, String)] = [
             ("RoleArn", source.roleARN),
             ("RoleSessionName", source.roleSessionName),
@@ -80,25 +69,26 @@ final class STSClient {
         ]
         parameters += Self.sessionPolicyParameters(duration: source.durationSeconds, policy: source.policy,
                                                    policyARNs: source.policyARNs)
-        return try issued(by: "AssumeRoleWithWebIdentity", parameters: parameters)
+        return try issued(by: "AssumeRoleWithWebIdentity", parameters: parameters, signedWith: nil)
     }
 
     /// Unsigned: the assertion, signed by the IdP, is the proof of identity.
     func assumeRoleWithSAML(roleARN: String, principalARN: String, assertion: String, durationSeconds: Int?,
-                            policy: String?, policyARNs: [String]) throws(STSProcError) -> IssuedCredentials {
+                            policy: String?, policyARNs: [String]) throws(STSProcError) -> AWSCredentials {
         var parameters: [(String, String)] = [
             ("RoleArn", roleARN),
             ("PrincipalArn", principalARN),
             ("SAMLAssertion", assertion),
         ]
         parameters += Self.sessionPolicyParameters(duration: durationSeconds, policy: policy, policyARNs: policyARNs)
-        return try issued(by: "AssumeRoleWithSAML", parameters: parameters)
+        return try issued(by: "AssumeRoleWithSAML", parameters: parameters, signedWith: nil)
     }
 
-    private func issued(by action: String, parameters: [(String, String)]) throws(STSProcError) -> IssuedCredentials {
-        let reply = try call(action: action, parameters: parameters, signedWith: nil)
-        guard case .credentials(let credentials, let arn) = reply else { throw unexpected(action: action) }
-        return IssuedCredentials(credentials: credentials, assumedRoleARN: arn)
+    private func issued(by action: String, parameters: [(String, String)],
+                        signedWith signer: AWSCredentials?) throws(STSProcError) -> AWSCredentials {
+        let reply = try call(action: action, parameters: parameters, signedWith: signer)
+        guard case .credentials(let credentials) = reply else { throw unexpected(action: action) }
+        return credentials
     }
 
     private static func sessionPolicyParameters(duration: Int?, policy: String?, policyARNs: [String]) -> [(String, String)] {

@@ -1,6 +1,6 @@
 /// What an STS answer body says, independent of HTTP.
 enum STSReply: Sendable, Equatable {
-    case credentials(AWSCredentials, assumedRoleARN: String?)
+    case credentials(AWSCredentials)
     case callerIdentity(account: String, arn: String, userID: String)
     /// Both error shapes (`ErrorResponse/Error` and `ErrorResponse/Errors/Error`) end up here.
     case error(code: String, message: String)
@@ -35,11 +35,8 @@ enum STSResponseParser {
             guard let expiration = UTCTime(iso8601: expirationText) else {
                 return .unrecognized("an STS response with an unreadable Expiration")
             }
-            let roleARN = root.first(named: "AssumedRoleUser")?.text(of: "Arn")
-            return .credentials(
-                AWSCredentials(accessKeyID: accessKeyID, secretAccessKey: secret,
-                               sessionToken: token, expiration: expiration),
-                assumedRoleARN: roleARN)
+            return .credentials(AWSCredentials(accessKeyID: accessKeyID, secretAccessKey: secret,
+                                               sessionToken: token, expiration: expiration))
         }
         if let identity = root.first(named: "GetCallerIdentityResult"),
            let arn = identity.text(of: "Arn"), let account = identity.text(of: "Account") {
