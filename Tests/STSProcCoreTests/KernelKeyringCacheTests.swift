@@ -21,7 +21,7 @@ import Testing
         #expect(cache.read(profile: profile, material: material, validAfter: now.adding(seconds: 960)) == credentials(lifetime: 3600))
         #expect(cache.read(profile: profile, material: material + "x", validAfter: now) == nil)
         #expect(cache.read(profile: profile, material: material, validAfter: now.adding(seconds: 3600)) == nil)
-        cache.remove(profile: profile, material: material)
+        cache.removeAll(profile: profile)
         #expect(cache.read(profile: profile, material: material, validAfter: now) == nil)
     }
 

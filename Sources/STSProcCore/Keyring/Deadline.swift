@@ -6,11 +6,6 @@ import Glibc
 /// bus), and a credential fetch must never hang on them. A thread that overruns is simply
 /// abandoned: the process exits soon after, which ends it.
 enum Deadline {
-    /// The work's result, or nil if it did not finish within `seconds`.
-    static func run<Value: Sendable>(seconds: Double, _ work: @escaping @Sendable () -> Value) -> Value? {
-        start(work).result(within: seconds)
-    }
-
     /// Starts the work on its own thread at once; ask for its result later, when it is
     /// needed, so that it can overlap with other work (such as an STS request).
     static func start<Value: Sendable>(_ work: @escaping @Sendable () -> Value) -> Pending<Value> {

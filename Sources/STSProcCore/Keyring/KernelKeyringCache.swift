@@ -48,11 +48,6 @@ struct KernelKeyringCache {
         if stsproc_keyctl_set_timeout(key, UInt32(lifetime)) != 0 { _ = stsproc_keyctl_invalidate(key) }
     }
 
-    func remove(profile: String, material: String) {
-        let key = stsproc_keyctl_search(STSPROC_KEY_SPEC_USER_KEYRING, Self.description(profile: profile, material: material))
-        if key > 0 { _ = stsproc_keyctl_invalidate(key) }
-    }
-
     /// Removes every copy sts-proc made, or one profile's: the user keyring's keys are
     /// listed and those whose description starts with our prefix invalidated.
     func removeAll(profile: String?) {
