@@ -26,54 +26,26 @@ enum ConfigFileReader {
     /// ignore or misread it, and sts-proc would rather say so.
     static func read(_ path: String, kind: String) throws(STSProcError) -> String? {
         guard !path.isEmpty else { return nil }
-        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        if descriptor < 0 {
-            let code = errno
-            if code == ENOENT || code == ENOTDIR { return nil }
-            throw failure(kind, path, reason: describe(code),
-                          remedy: code == EACCES ? "Make it readable by your user (chmod u+r)." : "")
+        let bytes: [UInt8]
+        do {
+            bytes = try BoundedFileReader.read(path, limit: sizeLimit)
+        } catch {
+            switch error {
+            case .missing, .special: return nil
+            case .directory:
+                throw failure(kind, path, reason: error.explanation,
+                              remedy: "Point \(kind == "config file" ? "AWS_CONFIG_FILE" : "AWS_SHARED_CREDENTIALS_FILE") at a file, or unset it.")
+            case .unreadable(let code):
+                throw failure(kind, path, reason: error.explanation,
+                              remedy: code == EACCES ? "Make it readable by your user (chmod u+r)." : "")
+            case .tooLarge:
+                throw failure(kind, path, reason: error.explanation, remedy: "Check that the variable points at the right file.")
+            }
         }
-        defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else {
-            throw failure(kind, path, reason: describe(errno))
-        }
-        switch status.st_mode & S_IFMT {
-        case S_IFREG: break
-        case S_IFDIR:
-            throw failure(kind, path, reason: "it is a directory",
-                          remedy: "Point \(kind == "config file" ? "AWS_CONFIG_FILE" : "AWS_SHARED_CREDENTIALS_FILE") at a file, or unset it.")
-        default:
-            return nil
-        }
-        let bytes = try readBounded(descriptor, kind: kind, path: path)
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw failure(kind, path, reason: "it is not UTF-8 text", remedy: "Save it as UTF-8; the AWS CLI cannot read it either.")
         }
         return text
-    }
-
-    private static func readBounded(_ descriptor: Int32, kind: String, path: String) throws(STSProcError) -> [UInt8] {
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 {
-                let code = errno
-                if code == EINTR { continue }
-                throw failure(kind, path, reason: describe(code))
-            }
-            if count == 0 { return bytes }
-            bytes.append(contentsOf: chunk[..<count])
-            if bytes.count > sizeLimit {
-                throw failure(kind, path, reason: "it is larger than 4 MiB",
-                              remedy: "Check that the variable points at the right file.")
-            }
-        }
-    }
-
-    private static func describe(_ code: Int32) -> String {
-        String(cString: strerror(code))
     }
 
     private static func failure(_ kind: String, _ path: String, reason: String, remedy: String = "") -> STSProcError {

@@ -41,7 +41,7 @@ enum SecretInputReader {
         switch failure {
         case .missing: return "Check the path in \(setting), and that whatever writes the file has run"
         case .tooLarge: return "Check that \(setting) points at the right file"
-        case .notAFile, .unreadable: return "Point \(setting) at a readable file"
+        case .directory, .special, .unreadable: return "Point \(setting) at a readable file"
         }
     }
 }

@@ -6,8 +6,10 @@ import Glibc
 enum BoundedFileReader {
     enum Failure: Error, Equatable {
         case missing
-        case notAFile(String)
-        case unreadable(String)
+        case directory
+        /// A FIFO, device or socket (`/dev/null` included).
+        case special
+        case unreadable(errno: Int32)
         case tooLarge(limit: Int)
     }
 
@@ -16,23 +18,28 @@ enum BoundedFileReader {
         if descriptor < 0 {
             let code = errno
             if code == ENOENT || code == ENOTDIR { throw .missing }
-            throw .unreadable(String(cString: strerror(code)))
+            throw .unreadable(errno: code)
         }
         defer { close(descriptor) }
         var status = stat()
-        guard fstat(descriptor, &status) == 0 else { throw .unreadable(String(cString: strerror(errno))) }
+        guard fstat(descriptor, &status) == 0 else { throw .unreadable(errno: errno) }
         switch status.st_mode & S_IFMT {
         case S_IFREG: break
-        case S_IFDIR: throw .notAFile("it is a directory")
-        default: throw .notAFile("it is not a regular file")
+        case S_IFDIR: throw .directory
+        default: throw .special
         }
+        return try read(descriptor: descriptor, limit: limit)
+    }
+
+    /// Everything up to end of file from an open descriptor (a file, or standard input).
+    static func read(descriptor: Int32, limit: Int) throws(Failure) -> [UInt8] {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65_536)
         while true {
             let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
             if count < 0 {
                 if errno == EINTR { continue }
-                throw .unreadable(String(cString: strerror(errno)))
+                throw .unreadable(errno: errno)
             }
             if count == 0 { return bytes }
             bytes.append(contentsOf: chunk[..<count])
@@ -45,7 +52,9 @@ extension BoundedFileReader.Failure {
     var explanation: String {
         switch self {
         case .missing: return "it does not exist"
-        case .notAFile(let why), .unreadable(let why): return why
+        case .directory: return "it is a directory"
+        case .special: return "it is not a regular file"
+        case .unreadable(let code): return String(cString: strerror(code))
         case .tooLarge(let limit): return "it is larger than \(limit >= 1 << 20 ? "\(limit >> 20) MiB" : "\(limit >> 10) KiB")"
         }
     }
