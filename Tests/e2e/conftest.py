@@ -26,6 +26,7 @@ parse_credentials, assert_failure.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -90,6 +91,15 @@ class MotoPeer:
                content_type: str = "text/xml") -> None:
         """The next `times` requests get this answer instead of reaching moto."""
         self.server.proxy.inject(status, body, times, content_type)
+
+    @contextlib.contextmanager
+    def injected(self, status: int, body: bytes, times: int = 1, content_type: str = "text/xml"):
+        """`inject` for the length of a `with` block, cleared however the block ends."""
+        self.inject(status, body, times, content_type)
+        try:
+            yield
+        finally:
+            self.clear_injections()
 
     def hold(self, seconds: float, times: int = 1) -> None:
         self.server.proxy.hold(seconds, times)

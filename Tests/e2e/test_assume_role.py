@@ -185,14 +185,10 @@ def test_external_id_is_passed(env, moto_auth):
 
 
 def test_retry_after_one_5xx_then_success(env, moto_auth):
-    moto_auth.inject(500, HTML_500_BODY, times=1, content_type="text/html")
-    try:
-        assume = Counter(moto_auth)
-        res = run_sts_proc(["--profile", "p"], env)
-        parse_credentials(res)
-        assert assume.delta == 2  # the injected 500, then the real answer
-    finally:
-        moto_auth.clear_injections()
+    assume = Counter(moto_auth)
+    with moto_auth.injected(500, HTML_500_BODY, content_type="text/html"):
+        parse_credentials(run_sts_proc(["--profile", "p"], env))
+    assert assume.delta == 2  # the injected 500, then the real answer
 
 
 @pytest.mark.parametrize("flag", ["--version", "--help"])

@@ -125,11 +125,8 @@ def test_failed_refresh_leaves_the_cached_credential_in_place(env, moto_auth):
     # The store is made ready while STS is asked; only a credential that arrived replaces the item.
     first = parse_credentials(run_sts_proc(["--profile", "p"], env))
     before = keyring_control.secret_tool_items(env)
-    moto_auth.inject(403, ACCESS_DENIED)
-    try:
+    with moto_auth.injected(403, ACCESS_DENIED):
         res = run_sts_proc(["--profile", "p", "--refresh"], env)
-    finally:
-        moto_auth.clear_injections()
     assert_failure(res, "p", 1, contains=["AccessDenied"])
     assert keyring_control.secret_tool_items(env) == before
     assert keyring_control.kernel_copy_count() == 1, "the failed refresh dropped the kernel copy"

@@ -149,11 +149,8 @@ def test_web_identity_sts_error(env, moto_open, tmp_path):
     token = tmp_path / "token"
     token.write_text("secret-oidc-token")
     federated_profile(env, "ci", role_arn=WI_ROLE, web_identity_token_file=str(token))
-    moto_open.inject(403, ACCESS_DENIED)
-    try:
+    with moto_open.injected(403, ACCESS_DENIED):
         res = run_sts_proc(["--profile", "ci"], env)
-    finally:
-        moto_open.clear_injections()
     assert_failure(res, "ci", 1, contains=["AssumeRoleWithWebIdentity denied (AccessDenied)"],
                    secrets=["secret-oidc-token"])
 
@@ -265,9 +262,6 @@ def test_saml_sts_error(env, moto_open):
     saved = env.home / "samlresponse.log"
     saved.write_text(saml_response([f"{SAML_ROLE},{SAML_PROVIDER}"]))
     federated_profile(env, "corp", role_arn=SAML_ROLE, saml_assertion_file=str(saved))
-    moto_open.inject(403, ACCESS_DENIED)
-    try:
+    with moto_open.injected(403, ACCESS_DENIED):
         res = run_sts_proc(["--profile", "corp"], env)
-    finally:
-        moto_open.clear_injections()
     assert_failure(res, "corp", 1, contains=["AssumeRoleWithSAML denied (AccessDenied)"])

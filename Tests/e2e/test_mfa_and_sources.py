@@ -157,12 +157,10 @@ def test_malformed_code_is_refused_before_sts(env, moto_open, mfa_process, code)
 
 def test_rejected_code_is_said_plainly_and_nothing_is_cached(env, moto_open, mfa_process):
     role_profile(env, "a", ROLE_A, mfa_process=mfa_process.command)
-    moto_open.inject(403, ACCESS_DENIED.replace(b"is not authorized to perform: sts:AssumeRole",
-                                                b"MultiFactorAuthentication failed with invalid MFA one time pass code."))
-    try:
+    denied = ACCESS_DENIED.replace(b"is not authorized to perform: sts:AssumeRole",
+                                   b"MultiFactorAuthentication failed with invalid MFA one time pass code.")
+    with moto_open.injected(403, denied):
         res = run_sts_proc(["--profile", "a"], env)
-    finally:
-        moto_open.clear_injections()
     assert_failure(res, "a", 1, contains=["GetSessionToken denied (AccessDenied)", "MFA code", "nothing was cached"],
                    secrets=[BASE_SECRET])
     assert keyring_control.secret_tool_items(env) == []
