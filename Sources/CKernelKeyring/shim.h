@@ -6,7 +6,9 @@
 #include <unistd.h>
 #include <stdint.h>
 
+#define STSPROC_KEY_SPEC_PROCESS_KEYRING (-2)
 #define STSPROC_KEY_SPEC_USER_KEYRING (-4)
+#define STSPROC_KEYCTL_LINK 8
 #define STSPROC_KEYCTL_DESCRIBE 6
 #define STSPROC_KEYCTL_SEARCH 10
 #define STSPROC_KEYCTL_READ 11
@@ -31,6 +33,9 @@ static inline long stsproc_keyctl_set_timeout(int32_t key, unsigned int seconds)
 }
 static inline long stsproc_keyctl_setperm(int32_t key, uint32_t permissions) {
     return syscall(SYS_keyctl, STSPROC_KEYCTL_SETPERM, key, permissions);
+}
+static inline long stsproc_keyctl_link(int32_t key, int32_t keyring) {
+    return syscall(SYS_keyctl, STSPROC_KEYCTL_LINK, key, keyring);
 }
 static inline long stsproc_keyctl_invalidate(int32_t key) {
     return syscall(SYS_keyctl, STSPROC_KEYCTL_INVALIDATE, key);

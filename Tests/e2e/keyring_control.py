@@ -106,6 +106,22 @@ def kernel_copy_count() -> int:
     return len(_kernel_copy_ids())
 
 
+def kernel_copy_lifetimes() -> list[int]:
+    """Seconds left for each of sts-proc's copies linked in the user keyring, from
+    /proc/keys ("perm": no limit, as -1). A replaced copy may linger there, unlinked, until
+    the kernel collects it; only linked ones count."""
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+    linked = set(_kernel_copy_ids())
+    lifetimes = []
+    with open("/proc/keys") as f:
+        for line in f:
+            fields = line.split(None, 8)
+            if len(fields) == 9 and int(fields[0], 16) in linked:
+                expiry = fields[3]
+                lifetimes.append(-1 if expiry == "perm" else int(expiry[:-1]) * units[expiry[-1]])
+    return lifetimes
+
+
 def clear_kernel_copies() -> None:
     """Invalidate sts-proc's first-level copies in the kernel user keyring (what their
     five-minute lifetime would do)."""

@@ -119,6 +119,9 @@ def test_refresh_flag_asks_sts_and_replaces_the_item(env, moto_auth):
     assert parse_credentials(run_sts_proc(["--profile", "p"], env)) == refreshed
     assert counter.delta == 2
     assert len(keyring_control.secret_tool_items(env)) == 1
+    # The refreshed copy replaced the old one, and carries the 5-minute limit.
+    lifetimes = keyring_control.kernel_copy_lifetimes()
+    assert len(lifetimes) == 1 and 0 < lifetimes[0] <= 300, lifetimes
 
 
 def test_failed_refresh_leaves_the_cached_credential_in_place(env, moto_auth):

@@ -39,13 +39,20 @@ struct KernelKeyringCache {
         let lifetime = min(Self.maximumLifetime, validAfter.seconds(until: expiration))
         guard lifetime > 0 else { return }
         let payload = Array((Self.payloadHeader + "\(material.utf8.count)\n" + material + CachedCredential.encode(credentials)).utf8)
+        // Made in this process's own keyring and given its permissions and time limit there,
+        // then linked into the user keyring (replacing an older copy): a process killed
+        // half-way leaves nothing behind that would outlive the limit.
         let key = stsproc_add_key(Self.description(profile: profile, material: material), payload, payload.count,
-                                  STSPROC_KEY_SPEC_USER_KEYRING)
+                                  STSPROC_KEY_SPEC_PROCESS_KEYRING)
         guard key > 0 else { return }
         // Possessor: everything; the user (same uid, possessor or not): view, read, write,
         // search, link, set attributes; group and others: nothing.
-        _ = stsproc_keyctl_setperm(key, 0x3f3f_0000)
-        if stsproc_keyctl_set_timeout(key, UInt32(lifetime)) != 0 { _ = stsproc_keyctl_invalidate(key) }
+        guard stsproc_keyctl_setperm(key, 0x3f3f_0000) == 0,
+              stsproc_keyctl_set_timeout(key, UInt32(lifetime)) == 0 else {
+            _ = stsproc_keyctl_invalidate(key)
+            return
+        }
+        _ = stsproc_keyctl_link(key, STSPROC_KEY_SPEC_USER_KEYRING)
     }
 
     /// Removes every copy sts-proc made, or one profile's: the user keyring's keys are
