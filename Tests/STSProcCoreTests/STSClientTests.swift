@@ -67,6 +67,32 @@ private struct NoWait: RetryPacing {
         #expect(failing.sent.count == 2)
     }
 
+    @Test func throttlingThatOutlastsEveryAttemptIsUnavailableNotRejected() {
+        let throttled = HTTPResponse(status: 400, body: Array(
+            "<ErrorResponse><Error><Code>Throttling</Code><Message>Rate exceeded</Message></Error></ErrorResponse>".utf8))
+        let transport = ScriptedTransport(Array(repeating: .success(throttled), count: 3))
+        do {
+            _ = try client(transport).assumeRole(parameters, using: caller)
+            Issue.record("throttling accepted")
+        } catch {
+            #expect(error.exitCode == 3, "a busy STS is not a refusal: \(error.message)")
+            #expect(error.message.contains("Throttling"))
+        }
+        #expect(transport.sent.count == 3)
+    }
+
+    @Test func aTimeoutIsRetriedThenSaidPlainly() {
+        let transport = ScriptedTransport(Array(repeating: .failure(.timedOut("operation timed out")), count: 3))
+        do {
+            _ = try client(transport).assumeRole(parameters, using: caller)
+            Issue.record("timeout accepted")
+        } catch {
+            #expect(error.exitCode == 3)
+            #expect(error.message.contains("did not answer in time"))
+        }
+        #expect(transport.sent.count == 3)
+    }
+
     @Test func neverRetriesAuthErrors() throws {
         let transport = ScriptedTransport([try response(403, "error-access-denied.xml")])
         do {
