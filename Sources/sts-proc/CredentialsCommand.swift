@@ -29,6 +29,7 @@ struct CredentialsCommand: ParsableCommand {
         try runReportingErrors { () throws(STSProcError) in
             let credentials = try service.credentials(profile: profile, refresh: refresh,
                                                       note: StandardStreams.writeError)
+            try CredentialCheck.requireUsable(credentials, profile: profile)
             StandardStreams.writeOutput(CredentialDocument.json(credentials))
         }
     }

@@ -31,6 +31,7 @@ struct EnvCommand: ParsableCommand {
         let profile = service.profileName(explicit: options.profile)
         try runReportingErrors { () throws(STSProcError) in
             let credentials = try service.credentials(profile: profile, refresh: refresh, note: StandardStreams.writeError)
+            try CredentialCheck.requireUsable(credentials, profile: profile)
             StandardStreams.writeOutput(EnvironmentExport.render(credentials, format: format))
         }
     }

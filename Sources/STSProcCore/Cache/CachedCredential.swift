@@ -15,14 +15,15 @@ enum CachedCredential {
         CredentialDocument.json(credentials)
     }
 
-    /// nil for anything that is not a complete version-1 document of temporary credentials;
-    /// a corrupt item is then treated as a miss and replaced.
+    /// nil for anything that is not a complete version-1 document of usable temporary
+    /// credentials; a corrupt item is then treated as a miss and replaced.
     static func decode(_ text: String) -> AWSCredentials? {
         guard let document = try? JSONDecoder().decode(Document.self, from: Data(text.utf8)),
               document.Version == 1, !document.AccessKeyId.isEmpty, !document.SecretAccessKey.isEmpty,
               let token = document.SessionToken, !token.isEmpty,
               let expiration = UTCTime(iso8601: document.Expiration) else { return nil }
-        return AWSCredentials(accessKeyID: document.AccessKeyId, secretAccessKey: document.SecretAccessKey,
-                              sessionToken: token, expiration: expiration)
+        let credentials = AWSCredentials(accessKeyID: document.AccessKeyId, secretAccessKey: document.SecretAccessKey,
+                                         sessionToken: token, expiration: expiration)
+        return CredentialCheck.problem(credentials) == nil ? credentials : nil
     }
 }

@@ -32,9 +32,19 @@ public enum INIParser {
     /// Pure: text in, sections (file order) out. `path` only for error messages.
     /// The result is what botocore's `raw_config_parse` returns for the same text.
     public static func parse(_ text: String, path: String) throws(STSProcError) -> [INISection] {
+        try parseFile(text, path: path).sections
+    }
+
+    /// The sections and, apart, the `[DEFAULT]` values they inherit.
+    struct File {
+        var sections: [INISection]
+        var defaults: [String: INIValue]
+    }
+
+    static func parseFile(_ text: String, path: String) throws(STSProcError) -> File {
         var reader = RawReader(path: path)
-        for (offset, line) in PythonText.fileLines(text).enumerated() {
-            try reader.read(line, number: offset + 1)
+        for line in INILexer(text).lines {
+            try reader.read(line)
         }
         return try reader.finish()
     }
@@ -69,46 +79,31 @@ private struct RawReader {
     var currentName = ""
     /// Index of the option that continuation lines extend (Python's `optname`).
     var option: Int?
-    var indentLevel = 0
     var seenKeys: Set<[ExactKey]> = []
 
     init(path: String) { self.path = path }
 
-    mutating func read(_ line: PythonText.Scalars, number: Int) throws(STSProcError) {
-        let stripped = PythonText.strip(line)
-        let isComment = stripped.first == "#" || stripped.first == ";"
-        if isComment || stripped.isEmpty {
+    mutating func read(_ line: INILine) throws(STSProcError) {
+        switch line.kind {
+        case .comment:
+            return
+        case .blank:
             // A blank line may belong to a multi-line value; a comment line never does.
-            if !isComment, let option { append([], number: number, to: option) }
-            return
-        }
-        let indent = line.distance(from: line.startIndex, to: line.firstIndex { !PythonText.isSpace($0) }!)
-        if let option, indent > indentLevel {
-            append(stripped, number: number, to: option)
-            return
-        }
-        indentLevel = indent
-        if let header = Self.sectionHeader(stripped) {
-            try enterSection(header, number: number)
-            return
-        }
-        guard current != nil else {
-            let bom = number == 1 && stripped.first == "\u{FEFF}"
+            if let option { append([], number: line.number, to: option) }
+        case .continuation:
+            if let option { append(line.content, number: line.number, to: option) }
+        case .header(let name):
+            try enterSection(name, number: line.number)
+        case .outsideSection:
+            let bom = line.number == 1 && line.content.first == "\u{FEFF}"
             throw failure(
                 bom ? "line 1: the file starts with a byte-order mark (U+FEFF)"
-                    : "line \(number) is outside any [section]: the file must start with a section header",
+                    : "line \(line.number) is outside any [section]: the file must start with a section header",
                 remedy: bom ? "Save \(path) as UTF-8 without a byte-order mark; the AWS CLI cannot read it either."
                             : nil)
+        case .option:
+            try addOption(line.content, number: line.number)
         }
-        try addOption(stripped, number: number)
-    }
-
-    /// `\[(?P<header>.+)\]` matched at the start of the stripped line: the header runs to the
-    /// last `]` on the line, and anything after that is ignored.
-    static func sectionHeader(_ text: PythonText.Scalars) -> String? {
-        guard text.first == "[", let close = text.lastIndex(of: "]"),
-              text.distance(from: text.startIndex, to: close) >= 2 else { return nil }
-        return PythonText.string(text[(text.startIndex + 1)..<close])
     }
 
     private mutating func enterSection(_ name: String, number: Int) throws(STSProcError) {
@@ -163,7 +158,7 @@ private struct RawReader {
 
     /// `_join_multiline_values`, the `[DEFAULT]` fallback of `options()`/`get()`, and
     /// botocore's `_parse_nested` for values that start with a line break.
-    func finish() throws(STSProcError) -> [INISection] {
+    func finish() throws(STSProcError) -> INIParser.File {
         var result: [INISection] = []
         result.reserveCapacity(sections.count)
         for section in sections {
@@ -176,7 +171,9 @@ private struct RawReader {
             }
             result.append(INISection(name: section.name, values: values))
         }
-        return result
+        var inherited: [String: INIValue] = [:]
+        for option in defaults.options { inherited[option.key] = try value(of: option, in: "DEFAULT") }
+        return INIParser.File(sections: result, defaults: inherited)
     }
 
     private func value(of option: RawOption, in section: String) throws(STSProcError) -> INIValue {

@@ -40,9 +40,9 @@ enum PythonText {
     }
 
     /// The lines of a file opened in text mode (`newline=None`): `\r\n`, `\r` and `\n`
-    /// all end a line, and nothing else does. Terminators are dropped.
-    static func fileLines(_ text: String) -> [Scalars] {
-        let scalars = Array(text.unicodeScalars)
+    /// all end a line, and nothing else does. Terminators are dropped; a line's terminator
+    /// runs from its end to the next line's start.
+    static func fileLines(_ scalars: [Unicode.Scalar]) -> [Scalars] {
         var lines: [Scalars] = []
         var start = 0
         var index = 0

@@ -1,77 +1,117 @@
 /// Replaces one section of a shared credentials file and leaves every other byte as it
 /// was: other sections, comments, blank lines, line endings. Pure: text in, text out.
 ///
-/// A section runs from its header to the next header, less the comments and blank lines
-/// just before that header, which belong to what follows. Headers are the unindented
-/// `[name]` lines (an indented one would continue a value, as in configparser).
+/// Lines are found and classified by the INI parser's own lexer (`INILexer`), so the
+/// editor and every reader agree on where a section starts, whatever the indentation and
+/// line endings. A section runs from its header to the next header, less the comments and
+/// blank lines just before that header, which belong to what follows. The result is parsed
+/// back before it is returned: unless it holds exactly the new section and every other
+/// section unchanged, nothing is written.
 enum CredentialsFileEditor {
-    static func replacingSection(_ name: String, in text: String, with section: [String]) -> String {
-        let lines = splitKeepingTerminators(text)
-        var headers: [(index: Int, name: String)] = []
-        for (index, line) in lines.enumerated() {
-            if let header = headerName(line) { headers.append((index, header)) }
+    /// The new content of one section.
+    struct Section: Equatable {
+        var name: String
+        /// Written first, as `# …`.
+        var comment: String
+        /// Keys in lower case, as the parser reports them.
+        var values: [(key: String, value: String)]
+
+        static func == (lhs: Section, rhs: Section) -> Bool {
+            lhs.name == rhs.name && lhs.comment == rhs.comment
+                && lhs.values.elementsEqual(rhs.values) { $0.key == $1.key && $0.value == $1.value }
         }
-        let replacement = section.map { $0 + "\n" }
-        var output: [String] = []
-        var cursor = 0
-        var replaced = false
-        for (position, header) in headers.enumerated() where header.name == name {
-            let nextHeader = position + 1 < headers.count ? headers[position + 1].index : lines.count
-            var end = nextHeader
-            while end > header.index + 1 && isCommentOrBlank(lines[end - 1]) { end -= 1 }
-            output += lines[cursor..<header.index]
-            if !replaced { output += replacement }
-            replaced = true
-            cursor = end
-        }
-        output += lines[cursor...]
-        if !replaced {
-            if let last = output.last, !last.hasSuffix("\n") { output[output.count - 1] = last + "\n" }
-            if let last = output.last, !isCommentOrBlank(last) || !last.trimmingWhitespace().isEmpty { output.append("\n") }
-            output += replacement
-        }
-        return output.joined()
     }
 
-    /// The key/value pairs of the first section called `name`, for the safety checks.
-    static func values(ofSection name: String, in text: String) -> [String: String] {
-        var inSection = false
-        var values: [String: String] = [:]
-        for line in splitKeepingTerminators(text) {
-            if let header = headerName(line) {
-                if inSection { break }
-                inSection = header == name
-            } else if inSection, let equals = line.firstIndex(where: { $0 == "=" || $0 == ":" }),
-                      !isCommentOrBlank(line), line.first.map({ !$0.isWhitespace }) ?? false {
-                values[line[..<equals].trimmingWhitespace().lowercased()] = line[line.index(after: equals)...].trimmingWhitespace()
+    /// Why `name` cannot be written as a section header, or nil. `[DEFAULT]` would give its
+    /// keys to every profile; line breaks or `]` would make another section or header.
+    static func problem(sectionName name: String) -> String? {
+        if name.isEmpty { return "it is empty" }
+        if PythonText.same(name, "DEFAULT") { return "[DEFAULT] gives its keys to every profile of the file" }
+        let scalars = name.unicodeScalars
+        if scalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || PythonText.isLineBoundary($0) }) {
+            return "it holds a line break or control character"
+        }
+        if scalars.contains("[") || scalars.contains("]") { return "it holds a bracket" }
+        if PythonText.isSpace(scalars.first!) || PythonText.isSpace(scalars.last!) {
+            return "it starts or ends with white space"
+        }
+        return nil
+    }
+
+    static func replacingSection(_ section: Section, in text: String, path: String) throws(STSProcError) -> String {
+        if let problem = problem(sectionName: section.name) {
+            throw failure(path, "'\(section.name)' cannot be a section name: \(problem)")
+        }
+        for (key, value) in section.values {
+            let scalars = (key + value + section.comment).unicodeScalars
+            if scalars.contains(where: { $0.value < 0x20 || PythonText.isLineBoundary($0) }) {
+                throw failure(path, "the value of \(key) holds a line break")
             }
         }
+        let before = try INIParser.parse(text, path: path)
+        let lexer = INILexer(text)
+        let lines = lexer.lines
+        let edited: String
+        if let header = lines.firstIndex(where: { $0.kind == .header(section.name) && isNamed($0, section.name) }) {
+            let next = lines[(header + 1)...].firstIndex { if case .header = $0.kind { true } else { false } }
+            var end = next ?? lines.count
+            while end > header + 1 && (lines[end - 1].kind == .blank || lines[end - 1].kind == .comment) { end -= 1 }
+            // The header keeps its indentation (it was a header there); the settings take the
+            // next header's, so that header is not read as a continuation of the last value.
+            let headerIndent = PythonText.string(lexer.scalars[lines[header].indentation])
+            let keyIndent = next.map { PythonText.string(lexer.scalars[lines[$0].indentation]) } ?? ""
+            edited = lexer.text(of: lines[..<header]) + render(section, headerIndent: headerIndent, keyIndent: keyIndent)
+                + lexer.text(of: lines[end...])
+        } else {
+            var prefix = text
+            if let last = prefix.unicodeScalars.last, last != "\n", last != "\r" { prefix += "\n" }
+            if let last = lines.last, last.kind != .blank { prefix += "\n" }
+            edited = prefix + render(section, headerIndent: "", keyIndent: "")
+        }
+        try verify(edited, against: before, section: section, path: path)
+        return edited
+    }
+
+    /// The key/value pairs of the section called `name`, for the safety checks; text
+    /// values only.
+    static func values(ofSection name: String, in text: String, path: String) throws(STSProcError) -> [String: String] {
+        let section = try INIParser.parse(text, path: path).first { PythonText.same($0.name, name) }
+        var values: [String: String] = [:]
+        for case let (key, .text(value)) in section?.values ?? [:] { values[key] = value }
         return values
     }
 
-    private static func headerName(_ line: String) -> String? {
-        guard line.first == "[" else { return nil }
-        let content = line.trimmingWhitespace()
-        guard let close = content.lastIndex(of: "]"), close > content.index(after: content.startIndex) else { return nil }
-        return String(content[content.index(after: content.startIndex)..<close])
+    private static func isNamed(_ line: INILine, _ name: String) -> Bool {
+        if case .header(let header) = line.kind { return PythonText.same(header, name) }
+        return false
     }
 
-    private static func isCommentOrBlank(_ line: String) -> Bool {
-        let content = line.trimmingWhitespace()
-        return content.isEmpty || content.hasPrefix("#") || content.hasPrefix(";")
+    private static func render(_ section: Section, headerIndent: String, keyIndent: String) -> String {
+        var text = headerIndent + "[\(section.name)]\n" + keyIndent + "# \(section.comment)\n"
+        for (key, value) in section.values { text += keyIndent + "\(key) = \(value)\n" }
+        return text
     }
 
-    private static func splitKeepingTerminators(_ text: String) -> [String] {
-        var lines: [String] = []
-        var current = ""
-        for character in text {
-            current.append(character)
-            if character == "\n" || character == "\r\n" {
-                lines.append(current)
-                current = ""
-            }
+    /// The edited file must read back as the old one with exactly `section` replaced.
+    private static func verify(_ edited: String, against before: [INISection], section: Section,
+                               path: String) throws(STSProcError) {
+        let after: INIParser.File
+        do {
+            after = try INIParser.parseFile(edited, path: path)
+        } catch {
+            throw failure(path, "the edited file would not parse")
         }
-        if !current.isEmpty { lines.append(current) }
-        return lines
+        // `[DEFAULT]` values reach every section, the new one too.
+        let expected = after.defaults.merging(section.values.map { ($0.key, INIValue.text($0.value)) }) { $1 }
+        let others = { (sections: [INISection]) in sections.filter { !PythonText.same($0.name, section.name) } }
+        let target = after.sections.filter { PythonText.same($0.name, section.name) }
+        guard target.count == 1, target[0].values == expected, others(after.sections) == others(before) else {
+            throw failure(path, "the edited file would not read back as written")
+        }
+    }
+
+    private static func failure(_ path: String, _ reason: String) -> STSProcError {
+        STSProcError(.configuration, failure: "cannot edit the credentials file \(path)", reason: reason,
+                     remedy: "Nothing was written; choose a plain --to name, or fix the file by hand")
     }
 }

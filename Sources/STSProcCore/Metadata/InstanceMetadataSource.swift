@@ -89,6 +89,7 @@ struct InstanceMetadataClient {
         switch problem {
         case .notJSON: return "not JSON"
         case .incomplete: return "a field is missing"
+        case .unusable(let problem): return problem
         case .failed(let code, let message): return "\(code): \(message)"
         }
     }

@@ -16,6 +16,8 @@ enum MetadataCredentialDocument {
         case notJSON
         case failed(code: String, message: String)
         case incomplete
+        /// Credentials that fail `CredentialCheck`: why, never the value.
+        case unusable(String)
     }
 
     static func parse(_ body: [UInt8]) throws(Problem) -> AWSCredentials {
@@ -26,6 +28,9 @@ enum MetadataCredentialDocument {
         guard let keyID = document.AccessKeyId, !keyID.isEmpty, let secret = document.SecretAccessKey, !secret.isEmpty,
               let token = document.Token, !token.isEmpty,
               let expiration = document.Expiration.flatMap({ UTCTime(iso8601: $0) }) else { throw .incomplete }
-        return AWSCredentials(accessKeyID: keyID, secretAccessKey: secret, sessionToken: token, expiration: expiration)
+        let credentials = AWSCredentials(accessKeyID: keyID, secretAccessKey: secret, sessionToken: token,
+                                         expiration: expiration)
+        if let problem = CredentialCheck.problem(credentials) { throw .unusable(problem) }
+        return credentials
     }
 }

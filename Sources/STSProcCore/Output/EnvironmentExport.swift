@@ -27,37 +27,46 @@ public enum EnvironmentExport {
         case (.sh, nil): return "unset \(name)"
         case (.fish, let value?): return "set -gx \(name) \(singleQuotedFish(value))"
         case (.fish, nil): return "set -e \(name)"
-        case (.powershell, let value?): return "$Env:\(name) = '\(value.replacingAll("'", with: "''"))'"
+        case (.powershell, let value?): return "$Env:\(name) = \(singleQuotedPowerShell(value))"
         case (.powershell, nil): return "Remove-Item Env:\(name) -ErrorAction SilentlyContinue"
         case (.dotenv, let value?): return "\(name)=\(doubleQuotedDotenv(value))"
         case (.dotenv, nil), (.json, _): return nil
         }
     }
 
+    // Every escape below works on Unicode scalars, never on Swift `Character`s: a quote
+    // followed by a combining mark (U+0301) is one Character that compares unequal to "'",
+    // yet the shell sees a plain quote byte and ends the string there.
+
     /// POSIX sh: inside '…' nothing is special; a ' ends, is escaped, and reopens.
     static func singleQuotedPOSIX(_ value: String) -> String {
-        "'" + value.replacingAll("'", with: "'\\''") + "'"
+        "'" + escaping(value) { $0 == "'" ? "'\\''" : nil } + "'"
     }
 
     /// fish: inside '…' only \\ and \' are escapes.
     static func singleQuotedFish(_ value: String) -> String {
-        "'" + value.replacingAll("\\", with: "\\\\").replacingAll("'", with: "\\'") + "'"
+        "'" + escaping(value) { $0 == "\\" || $0 == "'" ? "\\\($0)" : nil } + "'"
     }
+
+    /// PowerShell: inside '…' a quote is written twice, and PowerShell takes the typographic
+    /// single quotes ‘ ’ ‚ ‛ for quotes too.
+    static func singleQuotedPowerShell(_ value: String) -> String {
+        "'" + escaping(value) { powerShellQuotes.contains($0) ? "\($0)\($0)" : nil } + "'"
+    }
+
+    private static let powerShellQuotes: Set<Unicode.Scalar> = ["'", "\u{2018}", "\u{2019}", "\u{201A}", "\u{201B}"]
 
     /// dotenv (docker compose, python-dotenv): "…" with \\, \" and $ escaped.
     static func doubleQuotedDotenv(_ value: String) -> String {
-        "\"" + value.replacingAll("\\", with: "\\\\").replacingAll("\"", with: "\\\"").replacingAll("$", with: "\\$") + "\""
+        "\"" + escaping(value) { $0 == "\\" || $0 == "\"" || $0 == "$" ? "\\\($0)" : nil } + "\""
     }
-}
 
-extension String {
-    /// Every occurrence of `target` replaced (no Foundation on this path).
-    func replacingAll(_ target: Character, with replacement: String) -> String {
-        var out = ""
-        out.reserveCapacity(utf8.count)
-        for character in self {
-            if character == target { out += replacement } else { out.append(character) }
+    /// `value` with each scalar for which `replacement` answers a text replaced by it.
+    private static func escaping(_ value: String, _ replacement: (Unicode.Scalar) -> String?) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in value.unicodeScalars {
+            if let text = replacement(scalar) { out.append(contentsOf: text.unicodeScalars) } else { out.append(scalar) }
         }
-        return out
+        return String(out)
     }
 }

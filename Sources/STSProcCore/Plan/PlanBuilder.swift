@@ -200,8 +200,9 @@ public struct PlanBuilder {
         case (let keyID?, let secret?):
             // aws_security_token is the name older tools wrote; botocore still reads it.
             let token = profile.setting("aws_session_token") ?? profile.setting("aws_security_token")
-            return .staticKeys(AWSCredentials(accessKeyID: keyID, secretAccessKey: secret, sessionToken: token),
-                               profile: profile.name)
+            let keys = AWSCredentials(accessKeyID: keyID, secretAccessKey: secret, sessionToken: token)
+            try requireUsable(keys, from: "profile \(profile.name)")
+            return .staticKeys(keys, profile: profile.name)
         case (nil, nil):
             if isTop {
                 throw STSProcError(.configuration, failure: "nothing to do",
@@ -219,6 +220,14 @@ public struct PlanBuilder {
         }
     }
 
+    /// Keys a user pasted are checked like every credential (`CredentialCheck`): a stray
+    /// quote or line break would otherwise be signed with, or reach a shell through `env`.
+    private func requireUsable(_ keys: AWSCredentials, from origin: String) throws(STSProcError) {
+        guard let problem = CredentialCheck.problem(keys) else { return }
+        throw STSProcError(.configuration, failure: "unusable keys in \(origin)", reason: problem,
+                           remedy: "Copy the keys again, without quotes or spaces, from where they were issued")
+    }
+
     private func environmentSource(_ name: String, profile: Profile) throws(STSProcError) -> SourceCredentials {
         switch name {
         case "Environment":
@@ -229,7 +238,9 @@ public struct PlanBuilder {
                                    remedy: "Export both variables, or use source_profile instead")
             }
             let token = environment.nonEmpty("AWS_SESSION_TOKEN") ?? environment.nonEmpty("AWS_SECURITY_TOKEN")
-            return .environment(AWSCredentials(accessKeyID: keyID, secretAccessKey: secret, sessionToken: token))
+            let keys = AWSCredentials(accessKeyID: keyID, secretAccessKey: secret, sessionToken: token)
+            try requireUsable(keys, from: "the environment (AWS_ACCESS_KEY_ID)")
+            return .environment(keys)
         case "Ec2InstanceMetadata":
             return .instanceMetadata(try instanceMetadataEndpoint(profile: profile))
         case "EcsContainer":

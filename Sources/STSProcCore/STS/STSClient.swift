@@ -160,6 +160,9 @@ final class STSClient {
             return .failed(STSErrorExplainer.unusableResponse(what, status: response.status, action: action,
                                                               connection: connection),
                            retryable: response.status >= 500 || response.status == 429)
+        case .unusableCredential(let problem):
+            return .failed(STSErrorExplainer.unusableCredential(problem, action: action, connection: connection),
+                           retryable: false)
         case .credentials, .callerIdentity:
             guard response.status == 200 else {
                 return .failed(STSErrorExplainer.unusableResponse("a success body with HTTP \(response.status)",

@@ -60,6 +60,11 @@ enum STSErrorExplainer {
                      remedy: "Check that \(connection.endpoint.origin) points at an STS endpoint")
     }
 
+    static func unusableCredential(_ problem: String, action: String, connection: STSConnectionSettings) -> STSProcError {
+        STSProcError(.unavailable, failure: "\(action) failed: STS answered an unusable credential", reason: problem,
+                     remedy: "Check that \(connection.endpoint.origin) points at AWS STS; nothing was cached or printed")
+    }
+
     static func transportFailure(_ failure: TransportFailure, action: String,
                                  connection: STSConnectionSettings) -> STSProcError {
         let url = connection.endpoint.url

@@ -6,6 +6,8 @@ enum STSReply: Sendable, Equatable {
     case error(code: String, message: String)
     /// Not XML, HTML, truncated, or XML that is not an STS response.
     case unrecognized(String)
+    /// Credentials that fail `CredentialCheck`: why, never the value.
+    case unusableCredential(String)
 }
 
 /// Reads STS query-protocol responses by local element name, so namespaced and
@@ -25,7 +27,11 @@ enum STSResponseParser {
         if let error = root.first(named: "Error"), let code = error.text(of: "Code"), !code.isEmpty {
             return .error(code: code, message: error.text(of: "Message") ?? "")
         }
-        if let credentials = root.first(named: "Credentials") {
+        let allCredentials = root.all(named: "Credentials")
+        if allCredentials.count > 1 {
+            return .unrecognized("an STS response with \(allCredentials.count) Credentials elements")
+        }
+        if let credentials = allCredentials.first {
             guard let accessKeyID = credentials.text(of: "AccessKeyId"), !accessKeyID.isEmpty,
                   let secret = credentials.text(of: "SecretAccessKey"), !secret.isEmpty,
                   let token = credentials.text(of: "SessionToken"), !token.isEmpty,
@@ -35,8 +41,10 @@ enum STSResponseParser {
             guard let expiration = UTCTime(iso8601: expirationText) else {
                 return .unrecognized("an STS response with an unreadable Expiration")
             }
-            return .credentials(AWSCredentials(accessKeyID: accessKeyID, secretAccessKey: secret,
-                                               sessionToken: token, expiration: expiration))
+            let issued = AWSCredentials(accessKeyID: accessKeyID, secretAccessKey: secret, sessionToken: token,
+                                        expiration: expiration)
+            if let problem = CredentialCheck.problem(issued) { return .unusableCredential(problem) }
+            return .credentials(issued)
         }
         if let identity = root.first(named: "GetCallerIdentityResult"),
            let arn = identity.text(of: "Arn"), let account = identity.text(of: "Account") {

@@ -15,16 +15,16 @@ extension CredentialService {
         } catch {
             throw error.inProfile(profile)
         }
-        guard !section.isEmpty, !section.contains("]"), !section.contains("\n") else {
+        if let problem = CredentialsFileEditor.problem(sectionName: section) {
             throw STSProcError(.configuration, profile: profile, failure: "invalid --to",
-                               reason: "'\(section)' cannot be a section name", remedy: "Use a plain profile name")
+                               reason: "'\(section)' cannot be a section name: \(problem)", remedy: "Use a plain profile name")
         }
         let path = config.credentialsPath
         func readCurrent() throws(STSProcError) -> String? {
             try ConfigFileReader.read(path, kind: "credentials file")
         }
         func refuseLongTermKeys(in text: String?) throws(STSProcError) {
-            let existing = CredentialsFileEditor.values(ofSection: section, in: text ?? "")
+            let existing = try CredentialsFileEditor.values(ofSection: section, in: text ?? "", path: path)
             if !force, let keyID = existing["aws_access_key_id"], existing["aws_session_token"] == nil {
                 throw STSProcError(.configuration, profile: profile, failure: "refusing to overwrite long-term keys",
                                    reason: "[\(section)] in \(path) holds the long-term key \(AWSCredentials(accessKeyID: keyID, secretAccessKey: "").redactedAccessKeyID)",
@@ -45,17 +45,20 @@ extension CredentialService {
         // Fetched before the file is read for editing: an MFA prompt or a slow STS must not
         // hold an old copy of the file that then overwrites edits made meanwhile.
         let credentials = try self.credentials(profile: profile, note: note)
-        var lines = ["[\(section)]"]
-        lines.append("# Written by sts-proc from profile \(profile)"
-                     + (credentials.expiration.map { "; expires \($0.iso8601)" } ?? "") + ".")
-        lines.append("aws_access_key_id = \(credentials.accessKeyID)")
-        lines.append("aws_secret_access_key = \(credentials.secretAccessKey)")
-        if let token = credentials.sessionToken { lines.append("aws_session_token = \(token)") }
+        try CredentialCheck.requireUsable(credentials, profile: profile)
+        var values = [("aws_access_key_id", credentials.accessKeyID),
+                      ("aws_secret_access_key", credentials.secretAccessKey)]
+        if let token = credentials.sessionToken { values.append(("aws_session_token", token)) }
+        let content = CredentialsFileEditor.Section(
+            name: section,
+            comment: "Written by sts-proc from profile \(profile)"
+                + (credentials.expiration.map { "; expires \($0.iso8601)" } ?? "") + ".",
+            values: values.map { (key: $0.0, value: $0.1) })
         do {
             let written = try CredentialsFileWriter.editLocked(path) { () throws(STSProcError) -> (String, String?) in
                 let previous = try readCurrent()
                 try refuseLongTermKeys(in: previous)
-                return (CredentialsFileEditor.replacingSection(section, in: previous ?? "", with: lines), previous)
+                return (try CredentialsFileEditor.replacingSection(content, in: previous ?? "", path: path), previous)
             }
             return WriteResult(path: written.path, backupPath: written.backupPath, expiration: credentials.expiration)
         } catch {
