@@ -349,7 +349,9 @@ def test_session_token_with_a_line_break_is_refused_before_sending(aws_env, moto
     aws_env.sts_proc_profile("p", moto_auth.role_arn, "base", session_name=SESSION)
     sent = Counter(moto_auth, None)
     res = run_sts_proc(["--profile", "p"], aws_env)
-    assert_failure(res, "p", 3, ["line break"], secrets=secrets + ["FwoGZXIvYXdzEPART1", "PART2"])
+    # Refused as a pasted key that no credential holds (exit 2), before any request.
+    assert_failure(res, "p", 2, ["unusable keys in profile base", "line break"],
+                   secrets=secrets + ["FwoGZXIvYXdzEPART1", "PART2"])
     assert sent.delta == 0
 
 

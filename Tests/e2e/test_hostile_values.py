@@ -79,7 +79,8 @@ def test_write_edits_files_the_cli_reads_into_exactly_one_section(env, moto_auth
     tail = {
         "indented-header": "  [ci-static]\n" + stale,
         "cr-line-ends": ("[ci-static]\n" + stale + "[after]\nk = v\n").replace("\n", "\r"),
-        "mixed-line-ends": "[ci-static]\r\n" + stale.replace("\n", "\r", 1) + "[after]\r\nk = v\n",
+        # A lone \r right before the next header: the old editor swallowed [after].
+        "mixed-line-ends": "[ci-static]\r\n" + stale.replace("\n", "\r\n").rstrip("\n") + "[after]\r\nk = v\n",
         "form-feed-indent": "\f[ci-static]\n" + stale,
         "nel-indent": "\u0085[ci-static]\n" + stale,
         "indented-next-header": "   [ci-static]\n   " + stale.replace("\n", "\n   ").rstrip(" ") + "  [after]\n  k = v\n",
