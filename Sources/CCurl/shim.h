@@ -69,6 +69,9 @@ typedef size_t (*stsproc_curl_write_callback)(char *data, size_t size, size_t co
 static inline CURLcode stsproc_curl_setopt_write_function(CURL *handle, stsproc_curl_write_callback callback) {
     return STSPROC_CURL(curl_easy_setopt)(handle, CURLOPT_WRITEFUNCTION, callback);
 }
+static inline CURLcode stsproc_curl_setopt_header_function(CURL *handle, stsproc_curl_write_callback callback) {
+    return STSPROC_CURL(curl_easy_setopt)(handle, CURLOPT_HEADERFUNCTION, callback);
+}
 static inline CURLcode stsproc_curl_getinfo_long(CURL *handle, CURLINFO info, long *value) {
     return STSPROC_CURL(curl_easy_getinfo)(handle, info, value);
 }

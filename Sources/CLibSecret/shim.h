@@ -102,6 +102,12 @@ static inline char *stsproc_sha256_hex(const char *text) {
     return STSPROC_SECRET(g_compute_checksum_for_string)(G_CHECKSUM_SHA256, text, -1);
 }
 
+/// Hex SHA-1 of a string, by GLib; free with stsproc_free. Only for file names that other
+/// tools chose (the IAM Identity Center token cache), never for anything secret.
+static inline char *stsproc_sha1_hex(const char *text) {
+    return STSPROC_SECRET(g_compute_checksum_for_string)(G_CHECKSUM_SHA1, text, -1);
+}
+
 /// The schema of sts-proc's keyring items. Items are found by attributes alone
 /// (DONT_MATCH_NAME), so `secret-tool search application sts-proc` and sts-proc agree.
 /// A C static because SecretSchema's fixed attribute array is awkward to build in Swift.

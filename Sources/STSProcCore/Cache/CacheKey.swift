@@ -70,6 +70,13 @@ struct CacheKey: Hashable, Sendable {
             fields.append(("duration", source.durationSeconds.map(String.init) ?? ""))
             fields.append(("policy", source.policy ?? ""))
             fields.append(("policy-arns", source.policyARNs.joined(separator: ",")))
+        case .sso(let source):
+            // The session, never its token: tokens are refreshed hourly.
+            fields.append(("source-sso", source.session.name.map { "session:" + $0 } ?? "start-url:" + source.session.startURL))
+            fields.append(("sso-start-url", source.session.startURL))
+            fields.append(("sso-portal", source.session.portalURL))
+            fields.append(("sso-account", source.accountID))
+            fields.append(("sso-role", source.roleName))
         case .saml(let source):
             fields.append(("source-saml", source.assertion.identity))
             fields.append(("role", source.roleARN ?? ""))

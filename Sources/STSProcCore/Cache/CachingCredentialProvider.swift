@@ -14,7 +14,8 @@ struct CachingCredentialProvider {
         // A SAML profile without role_arn takes its role from whatever assertion is saved:
         // the cache key cannot tell one IdP's role from another's, so it is not cached.
         if case .saml(let source) = plan.source, source.roleARN == nil { return try fetch(plan) }
-        let roleARN = plan.finalRoleARN ?? plan.mfa.map { "MFA session for \($0.serialNumber)" } ?? "the SAML role"
+        let ssoRole: String? = if case .sso(let source) = plan.source { source.roleDescription } else { nil }
+        let roleARN = plan.finalRoleARN ?? ssoRole ?? plan.mfa.map { "MFA session for \($0.serialNumber)" } ?? "the SAML role"
         let entry = CacheEntry(profile: plan.profile, key: CacheKey(plan: plan), roleARN: roleARN)
         return try cache.credentials(
             for: entry, validAfter: now.adding(seconds: Int64(plan.cachePolicy.minimumTTL)), refresh: refresh,

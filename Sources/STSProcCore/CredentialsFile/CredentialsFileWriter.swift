@@ -31,50 +31,20 @@ enum CredentialsFileWriter {
     }
 
     private static func write(_ text: String, to path: String, previous: String?) throws(STSProcError) -> Written {
-        let folder = parentFolder(of: path)
         var backupPath: String?
         if let previous {
             backupPath = path + ".bak"
-            try replaceAtomically(backupPath!, with: previous, folder: folder)
+            try replaceAtomically(backupPath!, with: previous)
         }
-        try replaceAtomically(path, with: text, folder: folder)
+        try replaceAtomically(path, with: text)
         return Written(path: path, backupPath: backupPath)
     }
 
-    private static func replaceAtomically(_ path: String, with text: String, folder: String) throws(STSProcError) {
-        var template = Array((path + ".sts-proc-XXXXXX").utf8CString)
-        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard descriptor >= 0 else { throw failure(path, "cannot create a temporary file: \(String(cString: strerror(errno)))") }
-        let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        var succeeded = false
-        defer {
-            if !succeeded { unlink(temporary) }
-        }
-        fchmod(descriptor, 0o600)
-        let bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, bytes.count - offset) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                let reason = String(cString: strerror(errno))
-                close(descriptor)
-                throw failure(path, "cannot write: \(reason)")
-            }
-            offset += written
-        }
-        // Closed whatever fsync says: the descriptor is of a file holding credentials.
-        let flushed = fsync(descriptor) == 0 ? 0 : errno
-        let closed = close(descriptor) == 0 ? 0 : errno
-        if flushed != 0 || closed != 0 {
-            throw failure(path, "cannot flush: \(String(cString: strerror(flushed != 0 ? flushed : closed)))")
-        }
-        guard rename(temporary, path) == 0 else { throw failure(path, "cannot replace it: \(String(cString: strerror(errno)))") }
-        succeeded = true
-        let directory = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if directory >= 0 {
-            fsync(directory)
-            close(directory)
+    private static func replaceAtomically(_ path: String, with text: String) throws(STSProcError) {
+        do {
+            try AtomicFile.replace(path, with: text)
+        } catch {
+            throw failure(path, error.reason)
         }
     }
 
@@ -84,10 +54,7 @@ enum CredentialsFileWriter {
         return String(cString: resolved)
     }
 
-    private static func parentFolder(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "." }
-        return slash == path.startIndex ? "/" : String(path[..<slash])
-    }
+    private static func parentFolder(of path: String) -> String { AtomicFile.parentFolder(of: path) }
 
     private static func failure(_ path: String, _ reason: String) -> STSProcError {
         STSProcError(.configuration, failure: "cannot write the credentials file \(path)", reason: reason,

@@ -70,6 +70,8 @@ public struct Doctor {
             chain.append("AssumeRoleWithWebIdentity \(source.roleARN) with the token from \(source.token)")
         case .saml(let source):
             chain.append("AssumeRoleWithSAML \(source.roleARN ?? "(the assertion's only role)") with the assertion from \(source.assertion)")
+        case .sso(let source):
+            chain.append("GetRoleCredentials \(source.roleDescription) from \(source.session.portalURL), token of \(source.session.description)")
         }
         report.explanation.append(("flow", chain.joined(separator: "\n            ← ")))
         report.explanation.append(("endpoint", "\(plan.endpoint.url) (from \(plan.endpoint.origin)), signing region \(plan.endpoint.signingRegion)"))
@@ -98,8 +100,6 @@ public struct Doctor {
             let remedy: String
             if key == "aws_access_key_id" {
                 remedy = "remove the keys from [\(caller)] (in the credentials or config file)"
-            } else if key.hasPrefix("sso_") {
-                remedy = "remove it from [\(caller)]: sts-proc does not sign in with IAM Identity Center yet"
             } else {
                 remedy = "rename it to sts_proc_\(key)"
             }
@@ -181,12 +181,44 @@ public struct Doctor {
             } catch {
                 report.findings.append(.init(level: .problem, code: "saml-assertion-unusable", text: error.message))
             }
+        case .sso(let source):
+            checkSSOToken(source, into: &report)
         default:
             break
         }
         if let mfa = plan.mfa, mfa.codeSource == .terminal {
             report.findings.append(.init(level: .note, code: "mfa-terminal",
                                          text: "MFA codes will be asked for on the terminal; where there is none (CI, IDEs) set sts_proc_mfa_process"))
+        }
+    }
+
+    /// Which token file, its expiry, whether it can be refreshed, and the registration's expiry.
+    private func checkSSOToken(_ source: SSOSource, into report: inout DoctorReport) {
+        let cache = SSOTokenCache(environment: environment)
+        let session = source.session
+        let path = cache.tokenPath(for: session) ?? "(unknown: GLib missing)"
+        let login = "run sts-proc sso login --profile \(source.profile)"
+        switch cache.readToken(for: session) {
+        case .missing:
+            report.findings.append(.init(level: .problem, code: "sso-session-expired",
+                                         text: "\(session.description) was never started (no \(path)); \(login)"))
+        case .unreadable:
+            report.findings.append(.init(level: .problem, code: "sso-session-expired",
+                                         text: "\(path) is not a readable token file; \(login)"))
+        case .token(let token):
+            let refreshable = session.name != nil && token.isRefreshable(at: now)
+            let left = now.seconds(until: token.expiresAt)
+            var text = "token file \(path), " + (left > 0 ? "valid until \(token.expiresAt.iso8601)" : "expired at \(token.expiresAt.iso8601)")
+            text += refreshable ? ", refreshable" : (session.name == nil ? ", not refreshable (legacy sso_start_url profile)" : ", not refreshable")
+            if let registration = token.registrationExpiresAt { text += "; client registration until \(registration.iso8601)" }
+            report.explanation.append(("SSO", text))
+            if let url = token.startURL, url != session.startURL {
+                report.findings.append(.init(level: .problem, code: "sso-session-expired",
+                                             text: "\(path) holds a token of another start URL (\(url)); \(login)"))
+            } else if left <= 0 && !refreshable {
+                report.findings.append(.init(level: .problem, code: "sso-session-expired",
+                                             text: "\(session.description) has expired; \(login)"))
+            }
         }
     }
 

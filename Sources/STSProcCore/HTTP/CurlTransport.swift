@@ -11,6 +11,8 @@ private final class ResponseBuffer {
     var bytes: [UInt8] = []
     let limit: Int
     var overflowed = false
+    /// Response header lines, as sent (`Name: value`), for the few headers callers read.
+    var headerLines: [String] = []
     init(limit: Int) { self.limit = limit }
 }
 
@@ -93,6 +95,18 @@ final class CurlTransport: HTTPTransport {
                 }
                 return length
             })
+            set(stsproc_curl_setopt_pointer(handle, CURLOPT_HEADERDATA, context))
+            set(stsproc_curl_setopt_header_function(handle) { data, size, count, context in
+                guard let data, let context else { return 0 }
+                let buffer = Unmanaged<ResponseBuffer>.fromOpaque(context).takeUnretainedValue()
+                let length = size * count
+                if buffer.headerLines.count < 100 {
+                    buffer.headerLines.append(data.withMemoryRebound(to: UInt8.self, capacity: length) {
+                        String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
+                    })
+                }
+                return length
+            })
             if let caBundle = request.caBundlePath {
                 set(stsproc_curl_setopt_string(handle, CURLOPT_CAINFO, caBundle))
             }
@@ -117,7 +131,7 @@ final class CurlTransport: HTTPTransport {
             throw Self.failure(for: code, detail: detail.isEmpty ? String(cString: stsproc_curl_easy_strerror(code)) : detail,
                                limit: request.maximumResponseBytes)
         }
-        return HTTPResponse(status: status, body: buffer.bytes)
+        return HTTPResponse(status: status, body: buffer.bytes, headers: HTTPResponse.headerFields(buffer.headerLines))
     }
 
     private static func failure(for code: CURLcode, detail: String, limit: Int) -> TransportFailure {

@@ -35,6 +35,21 @@ struct SigV4Signing {
 struct HTTPResponse: Equatable {
     var status: Int
     var body: [UInt8]
+    /// Header names in lower case; a repeated header keeps its last value.
+    var headers: [String: String] = [:]
+
+    /// `Name: value` lines (as libcurl hands them over, line ends included) as a table; the
+    /// status line and anything without a colon are skipped. After a redirect or a
+    /// `100 Continue`, only the last response's headers are kept.
+    static func headerFields(_ lines: [String]) -> [String: String] {
+        var fields: [String: String] = [:]
+        for line in lines {
+            if line.hasPrefix("HTTP/") { fields = [:]; continue }
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            fields[line[..<colon].trimmingWhitespace().lowercased()] = line[line.index(after: colon)...].trimmingWhitespace()
+        }
+        return fields
+    }
 }
 
 /// Why no HTTP response arrived. Carries curl's own explanation, which names hosts and

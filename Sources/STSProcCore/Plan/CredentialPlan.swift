@@ -12,12 +12,14 @@ public enum SourceCredentials: Sendable, Equatable {
     case webIdentity(WebIdentitySource)
     /// AssumeRoleWithSAML with an assertion read afresh at every fetch.
     case saml(SAMLSource)
+    /// IAM Identity Center: GetRoleCredentials with the session's cached access token.
+    case sso(SSOSource)
 
     /// The credentials themselves when they need no STS call to obtain.
     var givenCredentials: AWSCredentials? {
         switch self {
         case .staticKeys(let credentials, _), .environment(let credentials): return credentials
-        case .instanceMetadata, .container, .webIdentity, .saml: return nil
+        case .instanceMetadata, .container, .webIdentity, .saml, .sso: return nil
         }
     }
 
@@ -30,7 +32,7 @@ public enum SourceCredentials: Sendable, Equatable {
     /// The role a federated source assumes, for labels and listings.
     var roleARN: String? {
         switch self {
-        case .staticKeys, .environment, .instanceMetadata, .container: return nil
+        case .staticKeys, .environment, .instanceMetadata, .container, .sso: return nil
         case .webIdentity(let source): return source.roleARN
         case .saml(let source): return source.roleARN
         }
@@ -45,6 +47,7 @@ public enum SourceCredentials: Sendable, Equatable {
         case .container(let endpoint): return "container credentials at \(endpoint.url)"
         case .webIdentity(let source): return "web identity token (\(source.token.description))"
         case .saml(let source): return "SAML assertion (\(source.assertion.description))"
+        case .sso(let source): return "IAM Identity Center role \(source.roleDescription) through \(source.session.description)"
         }
     }
 }

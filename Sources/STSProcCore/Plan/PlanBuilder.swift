@@ -74,6 +74,10 @@ public struct PlanBuilder {
                 return (try staticSource(of: current, isTop: false), rolesTopDown.reversed(), mfaProfile)
             }
             guard let roleARN = current.setting("role_arn") else {
+                // botocore's provider order: an assume-role profile before SSO, SSO before keys.
+                if let sso = try SSOSettingsReader(config: config, environment: environment).source(of: current) {
+                    return (.sso(sso), rolesTopDown.reversed(), mfaProfile)
+                }
                 let source = try staticSource(of: current, isTop: rolesTopDown.isEmpty)
                 return (source, rolesTopDown.reversed(), mfaProfile)
             }

@@ -3,6 +3,8 @@
 struct PlanExecutor {
     let transport: HTTPTransport
     let now: UTCTime
+    /// Where the SSO token cache and the lock folder are.
+    var environment: [String: String] = [:]
     var mfaSessions: MFASessionProvider = UncachedMFASessions()
     var pacing: RetryPacing = JitteredBackoff()
 
@@ -21,6 +23,9 @@ struct PlanExecutor {
                 credentials = try FederatedSignIn(client: client, now: now).credentials(for: source)
             case .saml(let source):
                 credentials = try FederatedSignIn(client: client, now: now).credentials(for: source)
+            case .sso(let source):
+                credentials = try SSORoleCredentials(source: source, transport: transport, environment: environment,
+                                                     now: now).credentials()
             }
             if let mfa = plan.mfa {
                 credentials = try mfaSessions.session(for: mfa, longTerm: credentials, plan: plan, client: client)

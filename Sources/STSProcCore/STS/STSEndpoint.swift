@@ -37,22 +37,32 @@ enum EndpointResolver {
     ]
 
     static func resolve(_ settings: EndpointSettings) throws(STSProcError) -> STSEndpoint {
+        if let (url, origin) = try configuredURL(settings, serviceVariable: "AWS_ENDPOINT_URL_STS", example: "https://sts.eu-west-1.amazonaws.com") {
+            let signingRegion = settings.region == "aws-global" ? "us-east-1" : settings.region
+            return STSEndpoint(url: url, signingRegion: signingRegion, origin: origin)
+        }
+        return try regionalEndpoint(settings)
+    }
+
+    /// The first configured URL in botocore's order (service variable, `AWS_ENDPOINT_URL`,
+    /// `[services]`, `endpoint_url`), for any service; nil when none is set or they are ignored.
+    static func configuredURL(_ settings: EndpointSettings, serviceVariable: String,
+                              example: String) throws(STSProcError) -> (url: String, origin: String)? {
         let configured: [(String?, String)] = settings.ignoreConfiguredURLs ? [] : [
-            (settings.serviceEnvironmentURL, "AWS_ENDPOINT_URL_STS"),
+            (settings.serviceEnvironmentURL, serviceVariable),
             (settings.globalEnvironmentURL, "AWS_ENDPOINT_URL"),
             (settings.servicesSectionURL, "the profile's [services] section"),
             (settings.profileURL, "endpoint_url"),
         ]
         for case let (url?, origin) in configured where !url.isEmpty {
             guard url.hasPrefix("https://") || url.hasPrefix("http://") else {
-                throw STSProcError(.configuration, failure: "invalid STS endpoint",
+                throw STSProcError(.configuration, failure: "invalid endpoint",
                                    reason: "\(origin) is '\(url)', which is not an http:// or https:// URL",
-                                   remedy: "Set it to a full URL such as https://sts.eu-west-1.amazonaws.com")
+                                   remedy: "Set it to a full URL such as \(example)")
             }
-            let signingRegion = settings.region == "aws-global" ? "us-east-1" : settings.region
-            return STSEndpoint(url: url, signingRegion: signingRegion, origin: origin)
+            return (url, origin)
         }
-        return try regionalEndpoint(settings)
+        return nil
     }
 
     private static func regionalEndpoint(_ settings: EndpointSettings) throws(STSProcError) -> STSEndpoint {
@@ -92,7 +102,7 @@ enum EndpointResolver {
 }
 
 /// The DNS facts of the AWS partitions that have STS endpoints.
-private struct Partition {
+struct Partition {
     var dnsSuffix: String
     var dualStackDNSSuffix: String
     /// In GovCloud the regional STS endpoint is already the FIPS one.

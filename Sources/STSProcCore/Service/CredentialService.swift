@@ -42,9 +42,10 @@ public struct CredentialService {
         let cache = KeyringCache(store: SecretServiceStore(), lockFolder: RefreshLock.folder(environment: environment),
                                  note: note, kernel: plan.cachePolicy.usesKernelKeyring ? KernelKeyringCache() : nil)
         let now = self.now
+        let environment = self.environment
         let provider = CachingCredentialProvider(cache: cache, now: now, preload: Self.preloadFetchLibraries,
                                                  fetch: { plan throws(STSProcError) in
-            try Self.fetch(plan, now: now, mfaSessions: KeyringMFASessions(cache: cache, now: now))
+            try Self.fetch(plan, now: now, environment: environment, mfaSessions: KeyringMFASessions(cache: cache, now: now))
         })
         return try provider.credentials(for: plan, refresh: refresh)
     }
@@ -56,10 +57,11 @@ public struct CredentialService {
     }
 
     /// Runs the plan against STS; libcurl is loaded here or by `preloadFetchLibraries`.
-    static func fetch(_ plan: CredentialPlan, now: UTCTime, mfaSessions: MFASessionProvider) throws(STSProcError) -> AWSCredentials {
+    static func fetch(_ plan: CredentialPlan, now: UTCTime, environment: [String: String],
+                      mfaSessions: MFASessionProvider) throws(STSProcError) -> AWSCredentials {
         if plan.roles.isEmpty, plan.mfa == nil, let given = plan.source.givenCredentials { return given }
         let transport = try makeTransport(profile: plan.profile)
-        return try PlanExecutor(transport: transport, now: now, mfaSessions: mfaSessions).execute(plan)
+        return try PlanExecutor(transport: transport, now: now, environment: environment, mfaSessions: mfaSessions).execute(plan)
     }
 
     static func makeTransport(profile: String) throws(STSProcError) -> CurlTransport {

@@ -1,0 +1,93 @@
+import Glibc
+
+/// The device-code login (RFC 8628) as the AWS CLI v2 runs it: register a client (or reuse
+/// a cached registration), start a device authorization, show the URL and code, and poll
+/// CreateToken at the server's interval until the user approves, denies, or the code expires.
+struct SSODeviceLogin {
+    let session: SSOSession
+    let client: SSOClient
+    let cache: SSOTokenCache
+    /// Shows the user what to open and confirm (stderr, and a browser when asked).
+    let show: (_ url: String, _ userCode: String) -> Void
+    var clock: () -> Int64 = { Int64(MonotonicClock.now()) }
+    var wallClock: () -> UTCTime
+    var sleep: (Double) -> Void = { JitteredBackoff().sleep(seconds: $0) }
+
+    /// The new token, written to the shared cache.
+    func run(profile: String?) throws(STSProcError) -> SSOToken {
+        let registration = try register(profile: profile)
+        let authorization: SSOClient.DeviceAuthorization
+        do {
+            authorization = try client.startDeviceAuthorization(clientID: registration.clientID,
+                                                                 clientSecret: registration.clientSecret)
+        } catch {
+            throw SSOErrors.explain(error, operation: "StartDeviceAuthorization", session: session, profile: profile)
+        }
+        show(authorization.verificationUriComplete ?? authorization.verificationUri ?? session.startURL, authorization.userCode)
+        var interval = Double(max(1, authorization.interval ?? 5))
+        let deadline = clock() + Int64(authorization.expiresIn)
+        while true {
+            do {
+                let grant = try client.createToken([
+                    "grantType": "urn:ietf:params:oauth:grant-type:device_code", "clientId": registration.clientID,
+                    "clientSecret": registration.clientSecret, "deviceCode": authorization.deviceCode,
+                ])
+                let now = wallClock()
+                let token = SSOToken(startURL: session.startURL, region: session.region, accessToken: grant.accessToken,
+                                     expiresAt: now.adding(seconds: Int64(grant.expiresIn)), clientID: registration.clientID,
+                                     clientSecret: registration.clientSecret, registrationExpiresAt: registration.expiresAt,
+                                     refreshToken: grant.refreshToken)
+                try cache.write(token, for: session)
+                return token
+            } catch let failure as SSOFailure {
+                switch failure {
+                case .service(_, let code, _) where code == "AuthorizationPendingException" || code == "authorization_pending":
+                    break
+                case .service(_, let code, _) where code == "SlowDownException" || code == "slow_down":
+                    interval += 5
+                case .service(_, let code, _) where code == "ExpiredTokenException" || code == "expired_token":
+                    throw expired(profile)
+                case .service(_, let code, _) where code == "AccessDeniedException" || code == "access_denied":
+                    throw STSProcError(.rejected, profile: profile, failure: "the login was denied",
+                                       reason: "the request for \(session.description) was not approved (\(code))",
+                                       remedy: "Run sts-proc sso login again and approve the code in the browser")
+                default:
+                    throw SSOErrors.explain(failure, operation: "CreateToken", session: session, profile: profile)
+                }
+            } catch let error as STSProcError {
+                throw error
+            } catch {
+                throw expired(profile)
+            }
+            guard clock() + Int64(interval) <= deadline else { throw expired(profile) }
+            sleep(interval)
+        }
+    }
+
+    private func expired(_ profile: String?) -> STSProcError {
+        STSProcError(.rejected, profile: profile, failure: "the login code expired",
+                     reason: "nobody approved it in time", remedy: "Run sts-proc sso login again")
+    }
+
+    /// A cached registration with more than 15 minutes left that was made for this flow, else a new one.
+    private func register(profile: String?) throws(STSProcError) -> SSORegistration {
+        let now = wallClock()
+        if let cached = cache.readRegistration(for: session), now.seconds(until: cached.expiresAt) > 15 * 60,
+           !(cached.grantTypes ?? []).contains("authorization_code") {
+            return cached
+        }
+        let name = "sts-proc-" + (session.name ?? String(now.secondsSinceEpoch))
+        let answer: SSOClient.Registration
+        do {
+            answer = try client.registerClient(name: name, scopes: session.scopes, grantTypes: nil, redirectURI: nil,
+                                               issuerURL: nil)
+        } catch {
+            throw SSOErrors.explain(error, operation: "RegisterClient", session: session, profile: profile)
+        }
+        let registration = SSORegistration(clientID: answer.clientId, clientSecret: answer.clientSecret,
+                                           expiresAt: UTCTime(secondsSinceEpoch: answer.clientSecretExpiresAt),
+                                           scopes: session.scopes, grantTypes: nil)
+        try cache.write(registration, for: session)
+        return registration
+    }
+}
