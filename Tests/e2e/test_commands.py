@@ -200,6 +200,8 @@ EXAMPLE_PROBLEMS_ALLOWED = {
     # Paths of CI/Kubernetes/IdP files that do not exist on this machine.
     "web-identity-eks-github.ini": {"token-unreadable", "environment-credentials"},
     "saml-adfs.ini": {"saml-assertion-unusable", "environment-credentials"},
+    # Nobody has signed in on this machine.
+    "sso-identity-center.ini": {"sso-session-expired", "environment-credentials"},
 }
 
 
