@@ -45,9 +45,10 @@ let package = Package(
         .systemLibrary(name: "CLibXML2", providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CLibSecret", providers: [.apt(["libsecret-1-dev"])]),
         .systemLibrary(name: "CKernelKeyring"),
+        .systemLibrary(name: "CMicroHTTPD", providers: [.apt(["libmicrohttpd-dev"])]),
         .target(
             name: "STSProcCore",
-            dependencies: ["CCurl", "CLibXML2", "CLibSecret", "CKernelKeyring"],
+            dependencies: ["CCurl", "CLibXML2", "CLibSecret", "CKernelKeyring", "CMicroHTTPD"],
             swiftSettings: [lazyLibraryHeaders]
         ),
         .executableTarget(

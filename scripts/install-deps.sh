@@ -4,7 +4,7 @@
 # Idempotent: skips what is already present, so the test command can always call it.
 set -euo pipefail
 
-apt_packages=(libcurl4-openssl-dev libxml2-dev libsecret-1-dev libsecret-tools
+apt_packages=(libcurl4-openssl-dev libxml2-dev libsecret-1-dev libmicrohttpd-dev libsecret-tools
               gnome-keyring dbus dbus-x11 pkg-config curl openssl hyperfine fish)
 missing=()
 for p in "${apt_packages[@]}"; do

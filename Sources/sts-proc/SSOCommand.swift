@@ -30,10 +30,13 @@ struct SSOCommand: ParsableCommand {
 
     struct Login: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Log in with the device-code flow and save the token for the AWS CLI, the SDKs and sts-proc.",
+            abstract: "Log in to IAM Identity Center and save the token for the AWS CLI, the SDKs and sts-proc.",
             discussion: """
-                Prints the URL and the code to confirm; opens a browser when a display is there \
-                and --no-browser is not given. Two logins for one session never run at once.
+                [sso-session] profiles use the authorization-code flow with PKCE and a redirect to \
+                127.0.0.1 (as the AWS CLI v2); legacy profiles, and --use-device-code, the device-code \
+                flow, which works where the browser runs on another machine. Prints the URL (and \
+                the code to confirm); opens a browser only when a display is there and --no-browser \
+                is not given. Two logins for one session never run at once.
 
                 Examples:
                   sts-proc sso login --profile dev
@@ -42,7 +45,7 @@ struct SSOCommand: ParsableCommand {
 
         @OptionGroup var options: SessionOptions
 
-        @Flag(name: .long, help: "Use the device-code flow (the only flow so far).")
+        @Flag(name: .long, help: "Use the device-code flow (for containers and remote shells).")
         var useDeviceCode = false
 
         @Flag(name: .long, help: "Only print the URL; never open a browser.")
@@ -54,8 +57,9 @@ struct SSOCommand: ParsableCommand {
             let openBrowser = !noBrowser && (environment["DISPLAY"] ?? environment["WAYLAND_DISPLAY"] ?? "") != ""
             try runReportingErrors { () throws(STSProcError) in
                 let session = try options.session(service)
-                let token = try service.ssoLogin(session, profile: options.profileName) { url, code in
-                    StandardStreams.writeError("To sign in to \(session.startURL), open \(url) and confirm the code \(code).")
+                let token = try service.ssoLogin(session, profile: options.profileName, useDeviceCode: useDeviceCode) { url, code in
+                    StandardStreams.writeError("To sign in to \(session.startURL), open \(url)"
+                                               + (code.map { " and confirm the code \($0)." } ?? " in a browser on this machine."))
                     if openBrowser { Browser.open(url) }
                 }
                 StandardStreams.writeOutput("logged in to \(session.startURL) (\(session.description)); "

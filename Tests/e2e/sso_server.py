@@ -9,6 +9,8 @@ Test hooks: approve or deny device codes, expire or revoke access tokens, end th
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import http.server
 import json
 import secrets
@@ -24,7 +26,8 @@ class SSOStandIn:
         self.lock = threading.Lock()
         self.calls: dict[str, int] = {}
         self.clients: dict[str, dict] = {}
-        self.devices: dict[str, dict] = {}        # device code -> {"state": pending|approved|denied, "client": id}
+        self.devices: dict[str, dict] = {}
+        self.codes: dict[str, dict] = {}          # authorization code -> {"challenge", "redirect", "client"}        # device code -> {"state": pending|approved|denied, "client": id}
         self.tokens: dict[str, float] = {}        # access token -> expiry (epoch seconds)
         self.refresh_tokens: dict[str, str] = {}  # refresh token -> client id
         self.session_ended = False
@@ -176,6 +179,18 @@ class SSOStandIn:
                     self._send(200, {"accessToken": owner.issue_token(), "tokenType": "Bearer",
                                      "expiresIn": owner.token_lifetime,
                                      "refreshToken": owner.issue_refresh_token(body["clientId"])})
+                elif grant == "authorization_code":
+                    with owner.lock:
+                        issued = owner.codes.pop(body.get("code", ""), None)
+                    verifier = body.get("codeVerifier", "")
+                    digest = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+                    if (issued is None or issued["client"] != body.get("clientId") or issued["challenge"] != digest
+                            or issued["redirect"] != body.get("redirectUri")):
+                        self._error(400, "InvalidGrantException", "code, verifier or redirect mismatch", oidc=True)
+                        return
+                    self._send(200, {"accessToken": owner.issue_token(), "tokenType": "Bearer",
+                                     "expiresIn": owner.token_lifetime,
+                                     "refreshToken": owner.issue_refresh_token(body["clientId"])})
                 elif grant == "urn:ietf:params:oauth:grant-type:device_code":
                     device = owner.devices.get(body.get("deviceCode", ""))
                     if device is None:
@@ -204,7 +219,23 @@ class SSOStandIn:
             def do_GET(self):  # noqa: N802
                 parts = urllib.parse.urlsplit(self.path)
                 query = dict(urllib.parse.parse_qsl(parts.query))
-                if parts.path == "/federation/credentials":
+                if parts.path == "/authorize":
+                    # The browser's part: the user approves at once (or not, with `deny`).
+                    self._count("Authorize")
+                    redirect = query.get("redirect_uri", "")
+                    if owner.deny:
+                        target = redirect + "?" + urllib.parse.urlencode({"error": "access_denied", "state": query.get("state", "")})
+                    else:
+                        code = "code-" + secrets.token_hex(8)
+                        with owner.lock:
+                            owner.codes[code] = {"challenge": query.get("code_challenge"), "redirect": redirect,
+                                                 "client": query.get("client_id"), "scopes": query.get("scopes")}
+                        target = redirect + "?" + urllib.parse.urlencode({"code": code, "state": query.get("state", "")})
+                    self.send_response(302)
+                    self.send_header("Location", target)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                elif parts.path == "/federation/credentials":
                     self._count("GetRoleCredentials")
                     if not self._bearer_ok():
                         return

@@ -9,9 +9,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
+import signal
 import stat
 import subprocess
 import sys
+import time
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 
@@ -86,9 +90,26 @@ def boto3_credentials(env, profile: str) -> dict:
     return json.loads(res.stdout)
 
 
+def start_login(env, *extra) -> tuple[subprocess.Popen, str]:
+    """`sts-proc sso login` running, and the URL it asks the user to open."""
+    process = subprocess.Popen([os.environ["STS_PROC_BIN"], "sso", "login", "--profile", "dev", "--no-browser", *extra],
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               stdin=subprocess.DEVNULL)
+    line = process.stderr.readline()
+    match = re.search(r"open (\S+?)(?: and confirm| in a browser)", line)
+    assert match, line
+    return process, match.group(1)
+
+
 def login(env) -> subprocess.CompletedProcess:
-    return subprocess.run([os.environ["STS_PROC_BIN"], "sso", "login", "--profile", "dev", "--no-browser"], env=env,
-                          capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    """The authorization-code login, with the test as the browser: it follows the authorize
+    URL, whose redirect reaches sts-proc's loopback listener."""
+    process, url = start_login(env)
+    assert url.startswith(env["AWS_ENDPOINT_URL_SSO_OIDC"] + "/authorize?")
+    with urllib.request.urlopen(url, timeout=10) as page:
+        assert b"signed in" in page.read()
+    stdout, stderr = process.communicate(timeout=60)
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
 
 
 # ----------------------------------------------------------------------------- credentials
@@ -111,7 +132,8 @@ def test_a_token_the_aws_cli_wrote_gives_role_credentials_to_the_aws_cli(sso_env
 def test_login_writes_a_token_boto3_uses_and_refreshes_and_sts_proc_reads_back(sso_env, sso_service):
     res = login(sso_env)
     assert res.returncode == 0, res.stderr
-    assert "user_code=" in res.stderr and "logged in to " + START_URL in res.stdout
+    assert "logged in to " + START_URL in res.stdout
+    assert sso_service.count("Authorize") == 1 and sso_service.count("StartDeviceAuthorization") == 0
     path = token_path(sso_env)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     written = json.loads(path.read_text())
@@ -244,11 +266,54 @@ def test_incomplete_settings_are_refused_before_any_request(sso_env, sso_service
 
 # ----------------------------------------------------------------------------- commands
 
-def test_login_that_is_denied_writes_nothing(sso_env, sso_service):
+def test_the_device_code_login_through_a_terminal(sso_env, sso_service):
+    import pexpect
+    child = pexpect.spawn(os.environ["STS_PROC_BIN"], ["sso", "login", "--profile", "dev", "--use-device-code", "--no-browser"],
+                          env=sso_env, encoding="utf-8", timeout=30)
+    child.expect(r"open (\S+) and confirm the code ([0-9A-F]{4}-[0-9A-F]{4})")
+    assert "user_code=" + child.match.group(2) in child.match.group(1)
+    child.expect("logged in to " + re.escape(START_URL))
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert sso_service.count("StartDeviceAuthorization") == 1 and sso_service.count("Authorize") == 0
+    token = json.loads(token_path(sso_env).read_text())
+    assert token["refreshToken"], "a session with scopes gets a refreshable token"
+    parse_credentials(run_sts_proc(["--profile", "dev"], sso_env))
+
+
+@pytest.mark.parametrize("flow", ["authorization-code", "device-code"])
+def test_login_that_is_denied_writes_nothing(sso_env, sso_service, flow):
     sso_service.deny = True
-    res = login(sso_env)
-    assert res.returncode == 1 and res.stdout == ""
-    assert res.stderr.splitlines()[-1].startswith("sts-proc: profile dev: the login was denied")
+    if flow == "device-code":
+        process, _ = start_login(sso_env, "--use-device-code")
+    else:
+        process, url = start_login(sso_env)
+        urllib.request.urlopen(url, timeout=10).read()
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 1 and stdout == ""
+    assert stderr.splitlines()[-1].startswith("sts-proc: profile dev: the login was denied")
+    assert not token_path(sso_env).exists()
+
+
+def test_a_login_interrupted_with_ctrl_c_leaves_no_file_behind(sso_env, sso_service):
+    write_cli_token(sso_env, sso_service)  # the session before: kept as it was
+    before = token_path(sso_env).read_bytes()
+    process, _ = start_login(sso_env)
+    process.send_signal(signal.SIGINT)
+    process.communicate(timeout=10)
+    assert process.returncode != 0
+    assert token_path(sso_env).read_bytes() == before
+    leftovers = [p.name for p in token_path(sso_env).parent.iterdir() if "sts-proc-" in p.name]
+    assert leftovers == []
+
+
+def test_a_redirect_with_another_state_is_refused(sso_env, sso_service):
+    process, url = start_login(sso_env)
+    forged = re.sub(r"state=[0-9a-f]+", "state=forged", url)
+    urllib.request.urlopen(forged, timeout=10).read()
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 1 and "state does not match" in stderr
     assert not token_path(sso_env).exists()
 
 

@@ -15,7 +15,8 @@ struct SSODeviceLogin {
 
     /// The new token, written to the shared cache.
     func run(profile: String?) throws(STSProcError) -> SSOToken {
-        let registration = try register(profile: profile)
+        let registration = try SSOClientRegistrar(session: session, client: client, cache: cache, now: wallClock())
+            .registration(forAuthorizationCode: false, profile: profile)
         let authorization: SSOClient.DeviceAuthorization
         do {
             authorization = try client.startDeviceAuthorization(clientID: registration.clientID,
@@ -67,27 +68,5 @@ struct SSODeviceLogin {
     private func expired(_ profile: String?) -> STSProcError {
         STSProcError(.rejected, profile: profile, failure: "the login code expired",
                      reason: "nobody approved it in time", remedy: "Run sts-proc sso login again")
-    }
-
-    /// A cached registration with more than 15 minutes left that was made for this flow, else a new one.
-    private func register(profile: String?) throws(STSProcError) -> SSORegistration {
-        let now = wallClock()
-        if let cached = cache.readRegistration(for: session), now.seconds(until: cached.expiresAt) > 15 * 60,
-           !(cached.grantTypes ?? []).contains("authorization_code") {
-            return cached
-        }
-        let name = "sts-proc-" + (session.name ?? String(now.secondsSinceEpoch))
-        let answer: SSOClient.Registration
-        do {
-            answer = try client.registerClient(name: name, scopes: session.scopes, grantTypes: nil, redirectURI: nil,
-                                               issuerURL: nil)
-        } catch {
-            throw SSOErrors.explain(error, operation: "RegisterClient", session: session, profile: profile)
-        }
-        let registration = SSORegistration(clientID: answer.clientId, clientSecret: answer.clientSecret,
-                                           expiresAt: UTCTime(secondsSinceEpoch: answer.clientSecretExpiresAt),
-                                           scopes: session.scopes, grantTypes: nil)
-        try cache.write(registration, for: session)
-        return registration
     }
 }

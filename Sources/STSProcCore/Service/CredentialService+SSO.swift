@@ -19,9 +19,12 @@ extension CredentialService {
         }
     }
 
-    /// Logs in with the device-code flow and writes the token to the shared cache.
-    public func ssoLogin(_ session: SSOSession, profile: String?,
-                         show: @escaping (_ url: String, _ userCode: String) -> Void) throws(STSProcError) -> SSOToken {
+    /// Logs in and writes the token to the shared cache: the authorization-code flow with
+    /// PKCE for `[sso-session]` sessions, the device-code flow for legacy profiles or when
+    /// asked (the AWS CLI v2's choice). `show` gets the URL to visit and, for the device
+    /// flow, the code to confirm.
+    public func ssoLogin(_ session: SSOSession, profile: String?, useDeviceCode: Bool,
+                         show: @escaping (_ url: String, _ userCode: String?) -> Void) throws(STSProcError) -> SSOToken {
         // One login per session at a time (the refresh lock is another file: a login must
         // not block credential_process callers, which keep using the old token meanwhile).
         let lockName = "sso-login-" + CacheKey.shortHash(session.tokenCacheKey)
@@ -33,8 +36,14 @@ extension CredentialService {
         defer { lock.release() }
         let transport = try Self.makeTransport(profile: profile ?? "")
         let client = SSOClient(session: session, transport: transport)
-        return try SSODeviceLogin(session: session, client: client, cache: SSOTokenCache(environment: environment), show: show,
-                                  wallClock: { UTCTime(secondsSinceEpoch: Self.wallClockSeconds()) }).run(profile: profile)
+        let cache = SSOTokenCache(environment: environment)
+        let wallClock = { UTCTime(secondsSinceEpoch: Self.wallClockSeconds()) }
+        if session.name != nil && !useDeviceCode {
+            return try SSOAuthorizationCodeLogin(session: session, client: client, cache: cache, show: { show($0, nil) },
+                                                 wallClock: wallClock).run(profile: profile)
+        }
+        return try SSODeviceLogin(session: session, client: client, cache: cache, show: { show($0, $1) },
+                                  wallClock: wallClock).run(profile: profile)
     }
 
     /// Ends sessions: the portal's Logout (errors ignored, as the AWS CLI does), then the

@@ -1,0 +1,94 @@
+internal import CMicroHTTPD
+import Glibc
+import Synchronization
+
+/// The one request a browser makes back to the command line at the end of an OAuth
+/// authorization-code login: `GET /…?code=…&state=…` (or `?error=…`) on 127.0.0.1. Served
+/// by libmicrohttpd (loaded on first use) on a port the kernel picks; any path is accepted,
+/// as the AWS CLI accepts any, and requests without those arguments (a favicon) get a 404.
+final class LoopbackRedirectServer {
+    struct Redirect: Equatable, Sendable {
+        var code: String?
+        var state: String?
+        var error: String?
+    }
+
+    enum Failure: Error, Equatable {
+        case libraryMissing
+        case cannotListen
+    }
+
+    /// What the handler thread hands over, and the pipe that wakes the waiting thread.
+    private final class Mailbox: Sendable {
+        let received = Mutex<Redirect?>(nil)
+        let wakeUp: (read: Int32, write: Int32)
+
+        init(wakeUp: (Int32, Int32)) { self.wakeUp = wakeUp }
+    }
+
+    private let daemon: OpaquePointer
+    private let mailbox: Mailbox
+    private let context: Unmanaged<Mailbox>
+    let port: UInt16
+
+    init() throws(Failure) {
+        guard stsproc_mhd_available() != 0 else { throw .libraryMissing }
+        var ends: [Int32] = [0, 0]
+        guard pipe(&ends) == 0 else { throw .cannotListen }
+        for end in ends {
+            _ = fcntl(end, F_SETFD, FD_CLOEXEC)
+            _ = fcntl(end, F_SETFL, O_NONBLOCK)
+        }
+        let mailbox = Mailbox(wakeUp: (ends[0], ends[1]))
+        let context = Unmanaged.passRetained(mailbox)
+        guard let daemon = stsproc_mhd_start_loopback({ context, connection, _, _, _, _, _, _ in
+            guard let context, let connection else { return stsproc_mhd_refuse() }
+            let mailbox = Unmanaged<Mailbox>.fromOpaque(context).takeUnretainedValue()
+            func argument(_ name: String) -> String? { stsproc_mhd_query(connection, name).map { String(cString: $0) } }
+            let redirect = Redirect(code: argument("code"), state: argument("state"), error: argument("error"))
+            guard redirect.code != nil || redirect.error != nil else {
+                return stsproc_mhd_respond(connection, 404, "<p>Not found.</p>")
+            }
+            let first = mailbox.received.withLock { received in
+                if received == nil { received = redirect; return true }
+                return false
+            }
+            if first {
+                var byte: UInt8 = 1
+                _ = write(mailbox.wakeUp.write, &byte, 1)
+            }
+            let page = redirect.error == nil
+                ? "<p>sts-proc: signed in. You can close this window and return to the terminal.</p>"
+                : "<p>sts-proc: the sign-in was not completed. Return to the terminal.</p>"
+            return stsproc_mhd_respond(connection, 200, page)
+        }, context.toOpaque()) else {
+            context.release()
+            close(ends[0])
+            close(ends[1])
+            throw .cannotListen
+        }
+        self.daemon = daemon
+        self.mailbox = mailbox
+        self.context = context
+        self.port = stsproc_mhd_port(daemon)
+    }
+
+    deinit {
+        stsproc_mhd_stop(daemon)  // joins the polling thread: no handler runs after this
+        context.release()
+        close(mailbox.wakeUp.read)
+        close(mailbox.wakeUp.write)
+    }
+
+    /// The first redirect that carries a code or an error, or nil when `seconds` pass first.
+    func waitForRedirect(within seconds: Double) -> Redirect? {
+        let deadline = MonotonicClock.now() + seconds
+        while true {
+            if let redirect = mailbox.received.withLock({ $0 }) { return redirect }
+            let left = deadline - MonotonicClock.now()
+            guard left > 0 else { return nil }
+            var descriptor = pollfd(fd: mailbox.wakeUp.read, events: Int16(POLLIN), revents: 0)
+            _ = poll(&descriptor, 1, Int32(min(left, 1) * 1000))
+        }
+    }
+}
