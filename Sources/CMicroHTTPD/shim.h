@@ -32,9 +32,14 @@ typedef enum MHD_Result (*stsproc_mhd_handler)(void *context, struct MHD_Connect
                                                const char *method, const char *version, const char *upload_data,
                                                size_t *upload_data_size, void **request_context);
 
+typedef void (*stsproc_mhd_completed)(void *context, struct MHD_Connection *connection, void **request_context,
+                                      enum MHD_RequestTerminationCode reason);
+
 /// A daemon on 127.0.0.1 only, on a port the kernel picks, with its own polling thread and
-/// a 10-second limit per connection. MHD_start_daemon is variadic; this fixes its options.
-static inline struct MHD_Daemon *stsproc_mhd_start_loopback(stsproc_mhd_handler handler, void *context) {
+/// a 10-second limit per connection; `completed` runs once a response has been sent.
+/// MHD_start_daemon is variadic; this fixes its options.
+static inline struct MHD_Daemon *stsproc_mhd_start_loopback(stsproc_mhd_handler handler, stsproc_mhd_completed completed,
+                                                            void *context) {
     struct sockaddr_in address;
     memset(&address, 0, sizeof address);
     address.sin_family = AF_INET;
@@ -42,7 +47,8 @@ static inline struct MHD_Daemon *stsproc_mhd_start_loopback(stsproc_mhd_handler 
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     return STSPROC_MHD(MHD_start_daemon)(MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL, handler, context,
                                          MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&address,
-                                         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)10, MHD_OPTION_END);
+                                         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)10,
+                                         MHD_OPTION_NOTIFY_COMPLETED, completed, context, MHD_OPTION_END);
 }
 
 /// The port the daemon listens on.

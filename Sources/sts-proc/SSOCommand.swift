@@ -11,7 +11,7 @@ struct SSOCommand: ParsableCommand {
             `aws sso login` and `sts-proc sso login` share one session. credential_process never \
             starts a login: when the session has ended it fails and names this command.
             """,
-        subcommands: [Login.self, Logout.self, Accounts.self])
+        subcommands: [Login.self, Logout.self, Accounts.self, Populate.self])
 
     /// `--profile P` or `--sso-session S`.
     struct SessionOptions: ParsableArguments {
@@ -127,5 +127,55 @@ enum Browser {
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         _ = posix_spawnp(&pid, "xdg-open", &actions, nil, &argv, environ)
+    }
+}
+
+extension SSOCommand {
+    struct Populate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write one profile per account and role of a session into the config file.",
+            discussion: """
+                Each profile runs this sts-proc through credential_process with sts_proc_sso_* \
+                settings, and is named <prefix><account name>.<role>. The file is replaced \
+                atomically, the previous one kept as <file>.bak. Sections it wrote carry a marker \
+                comment: running it again updates them and removes those whose role is gone; \
+                sections it did not write are never touched.
+
+                Example: sts-proc sso populate --sso-session my-sso --prefix org-
+                """)
+
+        @Option(name: .customLong("sso-session"), help: "The [sso-session NAME] whose accounts to write.")
+        var ssoSession: String
+
+        @Option(name: .long, help: "Put before every profile name.")
+        var prefix: String = ""
+
+        @Option(name: .long, help: "The region of the profiles (default: the session's sso_region).")
+        var region: String?
+
+        func run() throws {
+            let service = CredentialService.forThisProcess()
+            try runReportingErrors { () throws(STSProcError) in
+                let result = try service.ssoPopulate(sessionName: ssoSession, prefix: prefix, region: region,
+                                                     executable: ExecutablePath.current())
+                for name in result.written { StandardStreams.writeOutput("wrote [profile \(name)]") }
+                for name in result.removed { StandardStreams.writeOutput("removed [profile \(name)] (the role is no longer assigned)") }
+                for name in result.skipped {
+                    StandardStreams.writeError("sts-proc: sso populate: note: [profile \(name)] exists and was not written by sts-proc: left as it is")
+                }
+                StandardStreams.writeOutput("updated \(result.configPath)"
+                                            + (result.backupPath.map { "; previous file kept as \($0)" } ?? ""))
+            }
+        }
+    }
+}
+
+/// This executable's absolute path, for the credential_process lines it writes.
+enum ExecutablePath {
+    static func current() -> String {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard length > 0 else { return CommandLine.arguments.first ?? "sts-proc" }
+        return String(decoding: buffer[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

@@ -335,3 +335,54 @@ def test_logout_ends_the_session_and_drops_cached_role_credentials(sso_env, sso_
     listing = run_sts_proc(["cache", "list"], sso_env).stdout
     assert "dev\t" not in listing
     assert run_sts_proc(["--profile", "dev"], sso_env).stderr.strip() == LOGIN_LINE
+
+
+def test_populate_writes_a_working_profile_per_role_and_touches_nothing_else(sso_env, sso_service):
+    write_cli_token(sso_env, sso_service)
+    sso_env.profile("org-account-0.Admin", region="eu-west-1", output="json")  # the user's own: never touched
+    before = sso_env.config_path.read_text()
+    res = run_sts_proc(["sso", "populate", "--sso-session", "my-sso", "--prefix", "org-"], sso_env)
+    assert res.rc == 0, res.stderr
+    assert "[profile org-account-0.Admin] exists and was not written by sts-proc" in res.stderr
+    text = sso_env.config_path.read_text()
+    assert text.startswith(before), "sections populate did not write must stay as they were"
+    assert stat.S_IMODE(sso_env.config_path.stat().st_mode) == 0o600
+    assert (sso_env.config_path.parent / "config.bak").read_text() == before
+    written = [line.split("[profile ")[1].rstrip("]") for line in res.stdout.splitlines() if line.startswith("wrote")]
+    assert len(written) == 5 and "org-account-2.ReadOnly" in written
+    # Every generated profile works through the AWS CLI's own credential_process call.
+    for profile in written:
+        res = subprocess.run([sys.executable, "-m", "awscli", "sts", "get-caller-identity", "--profile", profile,
+                              "--output", "json"], env=sso_env, capture_output=True, text=True, timeout=60)
+        assert res.returncode == 0, (profile, res.stderr)
+    # Idempotent; and a role that is no longer assigned loses its profile.
+    again = run_sts_proc(["sso", "populate", "--sso-session", "my-sso", "--prefix", "org-"], sso_env)
+    assert again.rc == 0 and sso_env.config_path.read_text() == text
+    del sso_service.accounts["111100000002"]
+    try:
+        third = run_sts_proc(["sso", "populate", "--sso-session", "my-sso", "--prefix", "org-"], sso_env)
+    finally:
+        sso_service.accounts["111100000002"] = ("account-2", ["Admin", "ReadOnly"])
+    assert third.rc == 0, third.stderr
+    assert "removed [profile org-account-2.Admin]" in third.stdout
+    assert "[profile org-account-2.Admin]" not in sso_env.config_path.read_text()
+    assert sso_env.config_path.read_text().startswith(before)
+
+
+def test_populate_without_a_session_names_the_login(sso_env, sso_service):
+    before = sso_env.config_path.read_text()
+    res = run_sts_proc(["sso", "populate", "--sso-session", "my-sso"], sso_env)
+    assert res.rc == 2 and res.stdout == ""
+    assert "run sts-proc sso login --sso-session my-sso" in res.stderr
+    assert sso_env.config_path.read_text() == before
+
+
+def test_doctor_explains_an_sso_profile(sso_env, sso_service):
+    res = run_sts_proc(["doctor", "--profile", "dev"], sso_env)
+    assert res.rc == 1 and "PROBLEM [sso-session-expired]" in res.stdout + res.stderr
+    write_cli_token(sso_env, sso_service)
+    res = run_sts_proc(["doctor", "--profile", "dev"], sso_env)
+    out = res.stdout + res.stderr
+    assert res.rc == 0, out
+    assert str(token_path(sso_env)) in out and "refreshable" in out and "client registration until" in out
+    assert f"GetRoleCredentials Admin in account {ACCOUNT} (SSO)" in out

@@ -49,18 +49,21 @@ final class LoopbackRedirectServer {
             guard redirect.code != nil || redirect.error != nil else {
                 return stsproc_mhd_respond(connection, 404, "<p>Not found.</p>")
             }
-            let first = mailbox.received.withLock { received in
-                if received == nil { received = redirect; return true }
-                return false
-            }
-            if first {
-                var byte: UInt8 = 1
-                _ = write(mailbox.wakeUp.write, &byte, 1)
+            mailbox.received.withLock { received in
+                if received == nil { received = redirect }
             }
             let page = redirect.error == nil
                 ? "<p>sts-proc: signed in. You can close this window and return to the terminal.</p>"
                 : "<p>sts-proc: the sign-in was not completed. Return to the terminal.</p>"
             return stsproc_mhd_respond(connection, 200, page)
+        }, { context, _, _, _ in
+            // The browser has its page: only now may the command go on (and exit).
+            guard let context else { return }
+            let mailbox = Unmanaged<Mailbox>.fromOpaque(context).takeUnretainedValue()
+            if mailbox.received.withLock({ $0 }) != nil {
+                var byte: UInt8 = 1
+                _ = write(mailbox.wakeUp.write, &byte, 1)
+            }
         }, context.toOpaque()) else {
             context.release()
             close(ends[0])
@@ -80,15 +83,17 @@ final class LoopbackRedirectServer {
         close(mailbox.wakeUp.write)
     }
 
-    /// The first redirect that carries a code or an error, or nil when `seconds` pass first.
+    /// The first redirect that carries a code or an error, once the browser has been
+    /// answered; nil when `seconds` pass first.
     func waitForRedirect(within seconds: Double) -> Redirect? {
         let deadline = MonotonicClock.now() + seconds
         while true {
-            if let redirect = mailbox.received.withLock({ $0 }) { return redirect }
             let left = deadline - MonotonicClock.now()
             guard left > 0 else { return nil }
             var descriptor = pollfd(fd: mailbox.wakeUp.read, events: Int16(POLLIN), revents: 0)
-            _ = poll(&descriptor, 1, Int32(min(left, 1) * 1000))
+            if poll(&descriptor, 1, Int32(min(left, 1) * 1000)) > 0 {
+                return mailbox.received.withLock { $0 }
+            }
         }
     }
 }

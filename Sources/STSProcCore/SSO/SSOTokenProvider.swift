@@ -24,13 +24,19 @@ enum SSOTokenDecision: Equatable {
 /// starts a login: credential_process runs without a terminal the user can see.
 struct SSOTokenProvider {
     let session: SSOSession
-    let profile: String
+    /// The profile being resolved (nil for `--sso-session` commands), for messages.
+    let profile: String?
     let cache: SSOTokenCache
     let lockFolder: String
     let now: UTCTime
     /// Made only when a refresh is needed (it loads libcurl).
     let makeClient: () throws(STSProcError) -> SSOClient
     var lockTimeLimit = 30.0
+
+    /// What to add to `sts-proc sso login` in the remedy.
+    private var loginArguments: String {
+        profile.map { "--profile \($0)" } ?? "--sso-session \(session.name ?? "NAME")"
+    }
 
     func accessToken() throws(STSProcError) -> String {
         let first = try read()
@@ -94,7 +100,7 @@ struct SSOTokenProvider {
     private func loginNeeded(_ token: SSOToken?) -> STSProcError {
         STSProcError(.configuration, profile: profile,
                      failure: "\(session.description) has expired (or was never started)",
-                     reason: "run sts-proc sso login --profile \(profile)")
+                     reason: "run sts-proc sso login \(loginArguments)")
     }
 
     private func refreshFailed(_ failure: SSOFailure) -> STSProcError {
@@ -102,7 +108,7 @@ struct SSOTokenProvider {
         case .service(_, let code, _) where code == "InvalidGrantException" || code == "invalid_grant":
             return STSProcError(.configuration, profile: profile, failure: "\(session.description) has ended",
                                 reason: "the token refresh was refused (\(code))",
-                                remedy: "run sts-proc sso login --profile \(profile)")
+                                remedy: "run sts-proc sso login \(loginArguments)")
         default:
             return SSOErrors.explain(failure, operation: "CreateToken (refresh)", session: session, profile: profile)
         }

@@ -83,7 +83,7 @@ extension CredentialService {
     public func ssoAccounts(_ session: SSOSession, profile: String?) throws(STSProcError) -> [(account: String, name: String, role: String)] {
         let transport = try Self.makeTransport(profile: profile ?? "")
         let client = SSOClient(session: session, transport: transport)
-        let tokens = SSOTokenProvider(session: session, profile: profile ?? "(--sso-session)", cache: SSOTokenCache(environment: environment),
+        let tokens = SSOTokenProvider(session: session, profile: profile, cache: SSOTokenCache(environment: environment),
                                       lockFolder: RefreshLock.folder(environment: environment), now: now,
                                       makeClient: { () throws(STSProcError) in client })
         let accessToken = try tokens.accessToken()
@@ -97,7 +97,7 @@ extension CredentialService {
         } catch .service(401, _, _) {
             throw STSProcError(.configuration, profile: profile, failure: "\(session.description) has expired (or was never started)",
                                reason: "the portal no longer accepts its token",
-                               remedy: "run sts-proc sso login " + (profile.map { "--profile \($0)" } ?? "--sso-session \(session.name ?? "")"))
+                               remedy: "run sts-proc sso login " + (profile.map { "--profile \($0)" } ?? "--sso-session \(session.name ?? "NAME")"))
         } catch {
             throw SSOErrors.explain(error, operation: "ListAccounts", session: session, profile: profile)
         }
@@ -116,5 +116,54 @@ extension CredentialService {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
         return Int64(spec.tv_sec)
+    }
+}
+
+extension CredentialService {
+    public struct PopulateResult: Sendable {
+        public var configPath: String
+        public var backupPath: String?
+        public var written: [String]
+        public var removed: [String]
+        /// Profiles of the same name that this command did not write: left alone.
+        public var skipped: [String]
+    }
+
+    /// Writes one profile per account and role of `[sso-session NAME]` into the config file
+    /// (atomically, the previous file kept as `.bak`), replacing the profiles an earlier run
+    /// wrote and removing those whose role is gone; sections it did not write are never touched.
+    public func ssoPopulate(sessionName: String, prefix: String, region: String?,
+                            executable: String) throws(STSProcError) -> PopulateResult {
+        let session = try ssoSession(profile: nil, sessionName: sessionName)
+        let rows = try ssoAccounts(session, profile: nil)
+        let plan = SSOPopulatePlan(sessionName: sessionName, prefix: prefix, region: region ?? session.region,
+                                   executable: SSOPopulatePlan.quotedForShell(executable))
+        let wanted = plan.sections(for: rows.map { SSOPopulatePlan.Row(accountID: $0.account, accountName: $0.name, role: $0.role) })
+        let config = try SharedConfig.load(environment: environment)
+        var result = PopulateResult(configPath: config.configPath, backupPath: nil, written: [], removed: [], skipped: [])
+        let written = try SharedFileWriter.editLocked(config.configPath, kind: "config file") { () throws(STSProcError) -> (String, String?) in
+            let previous = try ConfigFileReader.read(config.configPath, kind: "config file")
+            var text = previous ?? ""
+            let existing = try INIParser.parse(text, path: config.configPath).map(\.name)
+            func isOurs(_ name: String) -> Bool {
+                SharedFileEditor.leadingComments(ofSection: name, in: text).first == plan.marker
+            }
+            for name in existing where isOurs(name) && !wanted.contains(where: { $0.name == name }) {
+                text = try SharedFileEditor.removingSection(name, in: text, path: config.configPath)
+                result.removed.append(String(name.dropFirst("profile ".count)))
+            }
+            for section in wanted {
+                let profile = String(section.name.dropFirst("profile ".count))
+                if existing.contains(section.name) && !isOurs(section.name) {
+                    result.skipped.append(profile)
+                    continue
+                }
+                text = try SharedFileEditor.replacingSection(section, in: text, path: config.configPath)
+                result.written.append(profile)
+            }
+            return (text, previous)
+        }
+        result.backupPath = written.backupPath
+        return result
     }
 }

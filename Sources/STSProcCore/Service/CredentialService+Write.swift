@@ -15,7 +15,7 @@ extension CredentialService {
         } catch {
             throw error.inProfile(profile)
         }
-        if let problem = CredentialsFileEditor.problem(sectionName: section) {
+        if let problem = SharedFileEditor.problem(sectionName: section) {
             throw STSProcError(.configuration, profile: profile, failure: "invalid --to",
                                reason: "'\(section)' cannot be a section name: \(problem)", remedy: "Use a plain profile name")
         }
@@ -24,7 +24,7 @@ extension CredentialService {
             try ConfigFileReader.read(path, kind: "credentials file")
         }
         func refuseLongTermKeys(in text: String?) throws(STSProcError) {
-            let existing = try CredentialsFileEditor.values(ofSection: section, in: text ?? "", path: path)
+            let existing = try SharedFileEditor.values(ofSection: section, in: text ?? "", path: path)
             if !force, let keyID = existing["aws_access_key_id"], existing["aws_session_token"] == nil {
                 throw STSProcError(.configuration, profile: profile, failure: "refusing to overwrite long-term keys",
                                    reason: "[\(section)] in \(path) holds the long-term key \(AWSCredentials(accessKeyID: keyID, secretAccessKey: "").redactedAccessKeyID)",
@@ -49,16 +49,16 @@ extension CredentialService {
         var values = [("aws_access_key_id", credentials.accessKeyID),
                       ("aws_secret_access_key", credentials.secretAccessKey)]
         if let token = credentials.sessionToken { values.append(("aws_session_token", token)) }
-        let content = CredentialsFileEditor.Section(
+        let content = SharedFileEditor.Section(
             name: section,
             comment: "Written by sts-proc from profile \(profile)"
                 + (credentials.expiration.map { "; expires \($0.iso8601)" } ?? "") + ".",
             values: values.map { (key: $0.0, value: $0.1) })
         do {
-            let written = try CredentialsFileWriter.editLocked(path) { () throws(STSProcError) -> (String, String?) in
+            let written = try SharedFileWriter.editLocked(path) { () throws(STSProcError) -> (String, String?) in
                 let previous = try readCurrent()
                 try refuseLongTermKeys(in: previous)
-                return (try CredentialsFileEditor.replacingSection(content, in: previous ?? "", path: path), previous)
+                return (try SharedFileEditor.replacingSection(content, in: previous ?? "", path: path), previous)
             }
             return WriteResult(path: written.path, backupPath: written.backupPath, expiration: credentials.expiration)
         } catch {

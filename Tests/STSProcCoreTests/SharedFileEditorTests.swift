@@ -1,13 +1,13 @@
 import Testing
 @testable import STSProcCore
 
-@Suite struct CredentialsFileEditorTests {
-    private let section = CredentialsFileEditor.Section(
+@Suite struct SharedFileEditorTests {
+    private let section = SharedFileEditor.Section(
         name: "ci", comment: "c", values: [(key: "aws_access_key_id", value: "ASIA2"), (key: "aws_secret_access_key", value: "s2")])
     private let written = "[ci]\n# c\naws_access_key_id = ASIA2\naws_secret_access_key = s2\n"
 
-    private func edit(_ text: String, _ section: CredentialsFileEditor.Section? = nil) throws(STSProcError) -> String {
-        try CredentialsFileEditor.replacingSection(section ?? self.section, in: text, path: "/creds")
+    private func edit(_ text: String, _ section: SharedFileEditor.Section? = nil) throws(STSProcError) -> String {
+        try SharedFileEditor.replacingSection(section ?? self.section, in: text, path: "/creds")
     }
 
     @Test func replacesOnlyTheNamedSectionKeepingEverythingElseByteForByte() throws {
@@ -52,7 +52,7 @@ import Testing
 
     @Test(arguments: ["", "DEFAULT", "a\rb", "a\nb", "a\u{85}b", "a\u{2028}b", "a]b", "[a", " a", "a\t", "a\u{0}b"])
     func namesThatWouldMakeAnotherSectionAreRefused(_ name: String) {
-        #expect(CredentialsFileEditor.problem(sectionName: name) != nil)
+        #expect(SharedFileEditor.problem(sectionName: name) != nil)
         var named = section
         named.name = name
         #expect(throws: STSProcError.self) { try edit("[base]\nk = v\n", named) }
@@ -70,7 +70,7 @@ import Testing
     }
 
     @Test func readsASectionsValues() throws {
-        let values = try CredentialsFileEditor.values(ofSection: "base", in: "[x]\na = 1\n[base]\nAWS_Access_Key_Id = AKIA1\n# c\n[y]\n", path: "/creds")
+        let values = try SharedFileEditor.values(ofSection: "base", in: "[x]\na = 1\n[base]\nAWS_Access_Key_Id = AKIA1\n# c\n[y]\n", path: "/creds")
         #expect(values == ["aws_access_key_id": "AKIA1"])
     }
 

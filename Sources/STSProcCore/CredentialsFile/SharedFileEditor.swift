@@ -1,4 +1,4 @@
-/// Replaces one section of a shared credentials file and leaves every other byte as it
+/// Replaces or removes one section of a shared file and leaves every other byte as it
 /// was: other sections, comments, blank lines, line endings. Pure: text in, text out.
 ///
 /// Lines are found and classified by the INI parser's own lexer (`INILexer`), so the
@@ -7,7 +7,7 @@
 /// blank lines just before that header, which belong to what follows. The result is parsed
 /// back before it is returned: unless it holds exactly the new section and every other
 /// section unchanged, nothing is written.
-enum CredentialsFileEditor {
+enum SharedFileEditor {
     /// The new content of one section.
     struct Section: Equatable {
         var name: String
@@ -50,26 +50,53 @@ enum CredentialsFileEditor {
         }
         let before = try INIParser.parse(text, path: path)
         let lexer = INILexer(text)
-        let lines = lexer.lines
         let edited: String
-        if let header = lines.firstIndex(where: { $0.kind == .header(section.name) && isNamed($0, section.name) }) {
-            let next = lines[(header + 1)...].firstIndex { if case .header = $0.kind { true } else { false } }
-            var end = next ?? lines.count
-            while end > header + 1 && (lines[end - 1].kind == .blank || lines[end - 1].kind == .comment) { end -= 1 }
+        if let range = sectionRange(section.name, in: lexer) {
             // The header keeps its indentation (it was a header there); the settings take the
             // next header's, so that header is not read as a continuation of the last value.
-            let headerIndent = PythonText.string(lexer.scalars[lines[header].indentation])
-            let keyIndent = next.map { PythonText.string(lexer.scalars[lines[$0].indentation]) } ?? ""
-            edited = lexer.text(of: lines[..<header]) + render(section, headerIndent: headerIndent, keyIndent: keyIndent)
-                + lexer.text(of: lines[end...])
+            let lines = lexer.lines
+            let headerIndent = PythonText.string(lexer.scalars[lines[range.header].indentation])
+            let keyIndent = range.next.map { PythonText.string(lexer.scalars[lines[$0].indentation]) } ?? ""
+            edited = lexer.text(of: lines[..<range.header]) + render(section, headerIndent: headerIndent, keyIndent: keyIndent)
+                + lexer.text(of: lines[range.end...])
         } else {
             var prefix = text
             if let last = prefix.unicodeScalars.last, last != "\n", last != "\r" { prefix += "\n" }
-            if let last = lines.last, last.kind != .blank { prefix += "\n" }
+            if let last = lexer.lines.last, last.kind != .blank { prefix += "\n" }
             edited = prefix + render(section, headerIndent: "", keyIndent: "")
         }
-        try verify(edited, against: before, section: section, path: path)
+        try verify(edited, against: before, name: section.name, expected: section.values, path: path)
         return edited
+    }
+
+    /// The text without section `name` (unchanged when there is none).
+    static func removingSection(_ name: String, in text: String, path: String) throws(STSProcError) -> String {
+        let before = try INIParser.parse(text, path: path)
+        let lexer = INILexer(text)
+        guard let range = sectionRange(name, in: lexer) else { return text }
+        let edited = lexer.text(of: lexer.lines[..<range.header]) + lexer.text(of: lexer.lines[range.end...])
+        try verify(edited, against: before, name: name, expected: nil, path: path)
+        return edited
+    }
+
+    /// The comment lines right under section `name`'s header (without `#`/`;`, trimmed).
+    static func leadingComments(ofSection name: String, in text: String) -> [String] {
+        let lexer = INILexer(text)
+        guard let range = sectionRange(name, in: lexer) else { return [] }
+        return lexer.lines[(range.header + 1)...].prefix { $0.kind == .comment }
+            .map { PythonText.string($0.content.dropFirst()).trimmingWhitespace() }
+    }
+
+    /// Where section `name` is: its header line, the line after its last own line (the
+    /// comments and blank lines before the next header belong to what follows), and the
+    /// next header line.
+    private static func sectionRange(_ name: String, in lexer: INILexer) -> (header: Int, end: Int, next: Int?)? {
+        let lines = lexer.lines
+        guard let header = lines.firstIndex(where: { isNamed($0, name) }) else { return nil }
+        let next = lines[(header + 1)...].firstIndex { if case .header = $0.kind { true } else { false } }
+        var end = next ?? lines.count
+        while end > header + 1 && (lines[end - 1].kind == .blank || lines[end - 1].kind == .comment) { end -= 1 }
+        return (header, end, next)
     }
 
     /// The key/value pairs of the section called `name`, for the safety checks; text
@@ -92,26 +119,33 @@ enum CredentialsFileEditor {
         return text
     }
 
-    /// The edited file must read back as the old one with exactly `section` replaced.
-    private static func verify(_ edited: String, against before: [INISection], section: Section,
-                               path: String) throws(STSProcError) {
+    /// The edited file must read back as the old one with exactly section `name` replaced by
+    /// `expected` (or, for nil, removed).
+    private static func verify(_ edited: String, against before: [INISection], name: String,
+                               expected: [(key: String, value: String)]?, path: String) throws(STSProcError) {
         let after: INIParser.File
         do {
             after = try INIParser.parseFile(edited, path: path)
         } catch {
             throw failure(path, "the edited file would not parse")
         }
-        // `[DEFAULT]` values reach every section, the new one too.
-        let expected = after.defaults.merging(section.values.map { ($0.key, INIValue.text($0.value)) }) { $1 }
-        let others = { (sections: [INISection]) in sections.filter { !PythonText.same($0.name, section.name) } }
-        let target = after.sections.filter { PythonText.same($0.name, section.name) }
-        guard target.count == 1, target[0].values == expected, others(after.sections) == others(before) else {
+        let others = { (sections: [INISection]) in sections.filter { !PythonText.same($0.name, name) } }
+        let target = after.sections.filter { PythonText.same($0.name, name) }
+        let targetIsRight: Bool
+        if let expected {
+            // `[DEFAULT]` values reach every section, the new one too.
+            let values = after.defaults.merging(expected.map { ($0.key, INIValue.text($0.value)) }) { $1 }
+            targetIsRight = target.count == 1 && target[0].values == values
+        } else {
+            targetIsRight = target.isEmpty
+        }
+        guard targetIsRight, others(after.sections) == others(before) else {
             throw failure(path, "the edited file would not read back as written")
         }
     }
 
     private static func failure(_ path: String, _ reason: String) -> STSProcError {
-        STSProcError(.configuration, failure: "cannot edit the credentials file \(path)", reason: reason,
+        STSProcError(.configuration, failure: "cannot edit \(path)", reason: reason,
                      remedy: "Nothing was written; choose a plain --to name, or fix the file by hand")
     }
 }
