@@ -62,8 +62,8 @@ private struct FixedStore: CredentialStore {
         #expect(codes(try report(base + "\nrole_arn = arn:aws:iam::111122223333:role/R\n")) == ["sdk-skips-credential-process"])
         let sso = try report(base + "\nsso_start_url = https://x\n")
         #expect(codes(sso) == ["sdk-skips-credential-process"])
-        // There is no sts_proc_sso_start_url to rename it to (SPEC §6: not built yet).
-        #expect(sso.flatMap(\.findings).contains { $0.text.contains("remove it from [p]") && !$0.text.contains("rename") })
+        // sts-proc reads SSO settings too: the prefixed name keeps the SDKs on credential_process.
+        #expect(sso.flatMap(\.findings).contains { $0.text.contains("rename it to sts_proc_sso_start_url") })
         #expect(codes(try report(base, credentials: keys + "[p]\naws_access_key_id = A\naws_secret_access_key = s\n"))
                 .contains("sdk-skips-credential-process"))
         #expect(codes(try report(base.dropRegion())) == ["missing-region"])
