@@ -4,8 +4,7 @@
 # Runs CMD inside a private, unlocked Secret Service (gnome-keyring on its own D-Bus
 # session bus, no display), then tears everything down: the daemon exits with the bus and
 # the temporary XDG_DATA_HOME / XDG_RUNTIME_DIR are removed. Exit status = CMD's.
-# Recipe and the reasons for each step: /work/shared/TESTBED.md ("A private, unlocked
-# Secret Service").
+# The reasons for each step are in the comments below.
 set -euo pipefail
 
 if [ $# -eq 0 ]; then

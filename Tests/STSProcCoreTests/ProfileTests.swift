@@ -1,7 +1,7 @@
 import Testing
 @testable import STSProcCore
 
-/// SPEC §1: `sts_proc_<key>` first, then `<key>`; empty values count as unset, as in botocore.
+/// The prefix rule: `sts_proc_<key>` first, then `<key>`; empty values count as unset, as in botocore.
 @Suite struct ProfileTests {
     private let profile = Profile(name: "p", values: [
         "role_arn": .text("arn:plain"),

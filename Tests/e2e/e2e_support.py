@@ -1,5 +1,5 @@
 """Helpers shared by the e2e tests: running sts-proc / the AWS CLI / boto3 as subprocesses,
-writing AWS config files, and checking the output contract (SPEC.md §4)."""
+writing AWS config files, and checking the output contract (README, "Output")."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Driving the private gnome-keyring of scripts/with-testbed.sh from tests: lock and
-unlock the default collection without prompts (TESTBED.md), and read items with
+unlock the default collection without prompts, and read items with
 secret-tool, the way a user would inspect them."""
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """End-to-end tests of `sts-proc --profile P` (AssumeRole) against moto with signature
 checking on, consumed by the AWS CLI and boto3 as `credential_process`.
 
-Contract (SPEC.md §1-4): success = one JSON credential document on stdout, exit 0.
+Contract (README, "Output"): success = one JSON credential document on stdout, exit 0.
 Failure = empty stdout, exactly one stderr line `sts-proc: profile P: ...`, exit
 1 (STS refused) / 2 (configuration) / 3 (STS unreachable or unusable answer)."""
 

@@ -1,4 +1,4 @@
-"""End-to-end tests of the keyring cache (SPEC §5) against the private gnome-keyring that
+"""End-to-end tests of the keyring cache against the private gnome-keyring that
 scripts/with-testbed.sh starts, and moto with signature checking on.
 
 A cache hit must make no STS request (counted at moto's proxy), serve the same

@@ -1,6 +1,6 @@
 """End-to-end tests of the web-identity (OIDC) and SAML flows: AssumeRoleWithWebIdentity and
 AssumeRoleWithSAML are unsigned, so they run against moto with signature checking off
-(TESTBED.md), consumed by the AWS CLI through credential_process."""
+(real identity-provider shapes), consumed by the AWS CLI through credential_process."""
 
 from __future__ import annotations
 
