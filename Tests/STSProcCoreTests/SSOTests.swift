@@ -21,6 +21,16 @@ import Testing
         #expect(PythonJSON.string("a\"é\n\u{1F600}") == #""a\"\u00e9\n\ud83d\ude00""#)
     }
 
+    /// RFC 7636, appendix B.
+    @Test func pkceChallengeMatchesTheRFCVector() throws {
+        #expect(PKCE.challenge(for: "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk") == "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM")
+        let made = try #require(PKCE.make())
+        #expect(made.verifier.count == 64 && made.verifier.allSatisfy { PKCE.unreserved.contains($0) })
+        #expect(PKCE.challenge(for: made.verifier) == made.challenge)
+        #expect(PKCE.make()?.verifier != made.verifier)
+        #expect(PKCE.makeState().count == 32 && PKCE.makeState() != PKCE.makeState())
+    }
+
     @Test func tokenFilesAreReadTolerantly() throws {
         let cli = #"{"startUrl": "https://x/start", "region": "us-east-1", "accessToken": "at", "expiresAt": "2026-11-30T10:00:00.123Z", "extra": 1}"#
         let token = try #require(SSOTokenFile.decode(Array(cli.utf8)))

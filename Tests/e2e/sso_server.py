@@ -33,6 +33,7 @@ class SSOStandIn:
         self.session_ended = False
         self.auto_approve = True
         self.deny = False
+        self.expire_devices = False
         self.token_lifetime = 3600
         self.device_interval = 1
         # account id -> (name, [role names])
@@ -62,6 +63,7 @@ class SSOStandIn:
             self.session_ended = False
             self.auto_approve = True
             self.deny = False
+            self.expire_devices = False
             self.token_lifetime = 3600
 
     def issue_token(self, lifetime: float | None = None) -> str:
@@ -199,6 +201,8 @@ class SSOStandIn:
                     device["polls"] += 1
                     if owner.deny:
                         device["state"] = "denied"
+                    if owner.expire_devices:
+                        device["state"] = "expired"
                     if owner.auto_approve and device["state"] == "pending" and device["polls"] >= 2:
                         device["state"] = "approved"
                     if device["state"] == "pending":

@@ -296,6 +296,21 @@ def test_login_that_is_denied_writes_nothing(sso_env, sso_service, flow):
     assert not token_path(sso_env).exists()
 
 
+def test_a_device_code_that_expires_ends_the_login(sso_env, sso_service):
+    sso_service.expire_devices = True
+    process, _ = start_login(sso_env, "--use-device-code")
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 1 and stdout == ""
+    assert stderr.splitlines()[-1].startswith("sts-proc: profile dev: the login code expired")
+    assert not token_path(sso_env).exists()
+
+
+def test_an_expired_token_is_refreshed_when_it_can_be(sso_env, sso_service):
+    write_cli_token(sso_env, sso_service, left=timedelta(minutes=-10))
+    parse_credentials(run_sts_proc(["--profile", "dev"], sso_env))
+    assert sso_service.count("CreateToken(refresh)") == 1
+
+
 def test_a_login_interrupted_with_ctrl_c_leaves_no_file_behind(sso_env, sso_service):
     write_cli_token(sso_env, sso_service)  # the session before: kept as it was
     before = token_path(sso_env).read_bytes()
