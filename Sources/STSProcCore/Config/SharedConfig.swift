@@ -13,6 +13,9 @@ public struct SharedConfig: Sendable {
     public var services: [String: [String: INIValue]]
     /// `[sso-session NAME]` sections.
     public var ssoSessions: [String: [String: INIValue]]
+    /// Each file's own sections, before the merge: static keys are taken from one file only.
+    var configFileProfiles: [String: [String: INIValue]] = [:]
+    var credentialsFileProfiles: [String: [String: INIValue]] = [:]
 
     /// Pure: nil text = file absent.
     public init(configText: String?, configPath: String, credentialsText: String?, credentialsPath: String) throws(STSProcError) {
@@ -27,7 +30,9 @@ public struct SharedConfig: Sendable {
             // build_profile_map
             for section in try INIParser.parse(configText, path: configPath) {
                 switch SectionName(section.name) {
-                case .profile(let name): profiles[name] = section.values
+                case .profile(let name):
+                    profiles[name] = section.values
+                    configFileProfiles[name] = section.values
                 case .ssoSession(let name): ssoSessions[name] = section.values
                 case .services(let name): services[name] = section.values
                 case .other: break
@@ -38,12 +43,25 @@ public struct SharedConfig: Sendable {
             // Every credentials-file section is a profile named as written, no `profile ` prefix.
             for section in try INIParser.parse(credentialsText, path: credentialsPath) {
                 profiles[section.name, default: [:]].merge(section.values) { _, credentials in credentials }
+                credentialsFileProfiles[section.name] = section.values
             }
         }
     }
 
     public func profile(named name: String) -> Profile? {
         profiles[name].map { Profile(name: name, values: $0) }
+    }
+
+    /// Where a profile's static keys come from, as botocore's shared-credentials and config
+    /// providers decide: the credentials file's section when it has `aws_access_key_id`,
+    /// else the config file's; never a mix of the two.
+    func keysSection(of name: String) -> (profile: Profile, path: String)? {
+        for (sections, path) in [(credentialsFileProfiles, credentialsPath), (configFileProfiles, configPath)] {
+            if let values = sections[name], Profile(name: name, values: values).setting("aws_access_key_id") != nil {
+                return (Profile(name: name, values: values), path)
+            }
+        }
+        return nil
     }
 
     /// The sub-settings of `[services NAME]` for one service id, e.g. services(named: "local")["sts"] → ["endpoint_url": "..."]

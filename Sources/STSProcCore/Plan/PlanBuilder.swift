@@ -197,13 +197,16 @@ public struct PlanBuilder {
         profile.setting("aws_access_key_id") != nil || profile.setting("aws_secret_access_key") != nil
     }
 
-    private func staticSource(of profile: Profile, isTop: Bool) throws(STSProcError) -> SourceCredentials {
+    private func staticSource(of merged: Profile, isTop: Bool) throws(STSProcError) -> SourceCredentials {
+        // One file's keys (botocore never pairs a key ID from one file with a secret or
+        // token from the other); without a key ID anywhere, the merged view for the message.
+        let profile = config.keysSection(of: merged.name)?.profile ?? merged
         let keyID = profile.setting("aws_access_key_id")
         let secret = profile.setting("aws_secret_access_key")
         switch (keyID, secret) {
         case (let keyID?, let secret?):
-            // aws_security_token is the name older tools wrote; botocore still reads it.
-            let token = profile.setting("aws_session_token") ?? profile.setting("aws_security_token")
+            // aws_security_token is the name older tools wrote; botocore looks it up first.
+            let token = profile.setting("aws_security_token") ?? profile.setting("aws_session_token")
             let keys = AWSCredentials(accessKeyID: keyID, secretAccessKey: secret, sessionToken: token)
             try requireUsable(keys, from: "profile \(profile.name)")
             return .staticKeys(keys, profile: profile.name)
@@ -241,7 +244,8 @@ public struct PlanBuilder {
                                    reason: "credential_source = Environment but AWS_ACCESS_KEY_ID or AWS_SECRET_ACCESS_KEY is not set",
                                    remedy: "Export both variables, or use source_profile instead")
             }
-            let token = environment.nonEmpty("AWS_SESSION_TOKEN") ?? environment.nonEmpty("AWS_SECURITY_TOKEN")
+            // botocore's EnvProvider: the first of the two names that is set wins, even if empty.
+            let token = (environment["AWS_SECURITY_TOKEN"] ?? environment["AWS_SESSION_TOKEN"]).flatMap { $0.isEmpty ? nil : $0 }
             let keys = AWSCredentials(accessKeyID: keyID, secretAccessKey: secret, sessionToken: token)
             try requireUsable(keys, from: "the environment (AWS_ACCESS_KEY_ID)")
             return .environment(keys)

@@ -37,11 +37,21 @@ enum EndpointResolver {
     ]
 
     static func resolve(_ settings: EndpointSettings) throws(STSProcError) -> STSEndpoint {
+        // botocore checks the region on every path, a configured endpoint included.
+        try requireValidRegion(settings.region)
         if let (url, origin) = try configuredURL(settings, serviceVariable: "AWS_ENDPOINT_URL_STS", example: "https://sts.eu-west-1.amazonaws.com") {
-            let signingRegion = settings.region == "aws-global" ? "us-east-1" : settings.region
-            return STSEndpoint(url: url, signingRegion: signingRegion, origin: origin)
+            // With a configured endpoint botocore signs for the region as written, even `aws-global`.
+            return STSEndpoint(url: url, signingRegion: settings.region, origin: origin)
         }
         return try regionalEndpoint(settings)
+    }
+
+    static func requireValidRegion(_ region: String) throws(STSProcError) {
+        guard isValidRegionName(region) else {
+            throw STSProcError(.configuration, failure: "invalid region",
+                               reason: "'\(region)' is not a region name",
+                               remedy: "Set region in the profile (or AWS_REGION) to a name such as eu-west-1 (comments go on a line of their own)")
+        }
     }
 
     /// The first configured URL in botocore's order (service variable, `AWS_ENDPOINT_URL`,
@@ -67,11 +77,6 @@ enum EndpointResolver {
 
     private static func regionalEndpoint(_ settings: EndpointSettings) throws(STSProcError) -> STSEndpoint {
         let region = settings.region
-        guard isValidRegionName(region) else {
-            throw STSProcError(.configuration, failure: "invalid region",
-                               reason: "'\(region)' is not a region name",
-                               remedy: "Set region in the profile (or AWS_REGION) to a name such as eu-west-1")
-        }
         let origin = "region \(region)"
         if !settings.useFIPS && !settings.useDualStack
             && (region == "aws-global" || (settings.legacyGlobalEndpoint && legacyGlobalRegions.contains(region))) {
@@ -89,10 +94,11 @@ enum EndpointResolver {
         return STSEndpoint(url: "https://\(host)", signingRegion: region, origin: origin)
     }
 
-    /// botocore's region-name check: keeps a typo from turning into a strange host name.
+    /// botocore's `validate_region_name`: a host label (letters, digits, inner `-`, at most
+    /// 63) that is not all digits. Keeps a typo from turning into a strange host name.
     static func isValidRegionName(_ region: String) -> Bool {
         let bytes = Array(region.utf8)
-        guard (1...63).contains(bytes.count) else { return false }
+        guard (1...63).contains(bytes.count), !bytes.allSatisfy({ (0x30...0x39).contains($0) }) else { return false }
         func isAlphanumeric(_ byte: UInt8) -> Bool {
             (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
         }

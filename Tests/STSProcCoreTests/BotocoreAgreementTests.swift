@@ -1,0 +1,60 @@
+import Testing
+@testable import STSProcCore
+
+/// Rules where botocore's reading of a profile is not the obvious one; each was a
+/// disagreement found by running the same config through both.
+@Suite struct BotocoreAgreementTests {
+    private let role = "[profile p]\nrole_arn = arn:aws:iam::111122223333:role/R\nsource_profile = base\n"
+
+    private func sourceKeys(config: String, credentials: String,
+                            environment: [String: String] = [:]) throws(STSProcError) -> AWSCredentials? {
+        try makeTestPlan(config, credentials: credentials, environment: environment).source.givenCredentials
+    }
+
+    @Test func staticKeysComeFromOneFileNeverAMix() throws {
+        // A key ID in one file and the secret in the other: botocore finds no complete pair.
+        #expect(throws: STSProcError.self) {
+            try sourceKeys(config: role + "[profile base]\naws_secret_access_key = s\n",
+                           credentials: "[base]\naws_access_key_id = AKIA1\n")
+        }
+        // Keys in the credentials file: a token in the config file is not sent with them.
+        let keys = try sourceKeys(config: role + "[profile base]\naws_session_token = t\n",
+                                  credentials: "[base]\naws_access_key_id = AKIA1\naws_secret_access_key = s\n")
+        #expect(keys == AWSCredentials(accessKeyID: "AKIA1", secretAccessKey: "s"))
+        // Without a key ID in the credentials file, the config file's keys are used whole.
+        let config = try sourceKeys(config: role + "[profile base]\naws_access_key_id = AKIA2\naws_secret_access_key = s2\naws_session_token = t2\n",
+                                    credentials: "[base]\naws_session_token = other\n")
+        #expect(config == AWSCredentials(accessKeyID: "AKIA2", secretAccessKey: "s2", sessionToken: "t2"))
+    }
+
+    @Test func theLegacyTokenNameIsLookedUpFirst() throws {
+        let keys = try sourceKeys(config: role, credentials: "[base]\naws_access_key_id = AKIA1\naws_secret_access_key = s\naws_session_token = new\naws_security_token = old\n")
+        #expect(keys?.sessionToken == "old")
+        let environment = try sourceKeys(
+            config: "[profile p]\nrole_arn = arn:aws:iam::111122223333:role/R\ncredential_source = Environment\n", credentials: "",
+            environment: ["AWS_ACCESS_KEY_ID": "AKIA1", "AWS_SECRET_ACCESS_KEY": "s", "AWS_SESSION_TOKEN": "new", "AWS_SECURITY_TOKEN": "old"])
+        #expect(environment?.sessionToken == "old")
+        // Set but empty still wins: botocore then sends no token at all.
+        let empty = try sourceKeys(
+            config: "[profile p]\nrole_arn = arn:aws:iam::111122223333:role/R\ncredential_source = Environment\n", credentials: "",
+            environment: ["AWS_ACCESS_KEY_ID": "AKIA1", "AWS_SECRET_ACCESS_KEY": "s", "AWS_SESSION_TOKEN": "new", "AWS_SECURITY_TOKEN": ""])
+        #expect(empty?.sessionToken == nil)
+    }
+
+    @Test(arguments: ["us-east-1 # work", "123", "-eu", "eu-", "eu_west", String(repeating: "a", count: 64)])
+    func regionNamesBotocoreRefusesAreRefusedOnEveryPath(_ region: String) {
+        let keys = "[base]\naws_access_key_id = AKIA1\naws_secret_access_key = s\n"
+        #expect(throws: STSProcError.self) { try makeTestPlan(role + "region = \(region)\n", credentials: keys) }
+        #expect(throws: STSProcError.self) {
+            try makeTestPlan(role + "region = \(region)\nendpoint_url = http://127.0.0.1:9\n", credentials: keys)
+        }
+    }
+
+    @Test func awsGlobalWithAConfiguredEndpointIsSignedAsWritten() throws {
+        let plan = try makeTestPlan(role + "region = aws-global\nendpoint_url = http://127.0.0.1:9\n",
+                                    credentials: "[base]\naws_access_key_id = AKIA1\naws_secret_access_key = s\n")
+        #expect(plan.endpoint.signingRegion == "aws-global")
+        let regional = try makeTestPlan(role + "region = aws-global\n", credentials: "[base]\naws_access_key_id = AKIA1\naws_secret_access_key = s\n")
+        #expect(regional.endpoint.url == "https://sts.amazonaws.com" && regional.endpoint.signingRegion == "us-east-1")
+    }
+}
