@@ -57,4 +57,56 @@ import Testing
         let regional = try makeTestPlan(role + "region = aws-global\n", credentials: "[base]\naws_access_key_id = AKIA1\naws_secret_access_key = s\n")
         #expect(regional.endpoint.url == "https://sts.amazonaws.com" && regional.endpoint.signingRegion == "us-east-1")
     }
+
+    // MARK: - A source profile's own credential_process
+
+    private let process = "credential_process = printf '{\\\"Version\\\": 1, \\\"AccessKeyId\\\": \\\"AKIAPROC\\\", \\\"SecretAccessKey\\\": \\\"s\\\"}'\n"
+
+    @Test func aSourceProfilesCredentialProcessIsRunAsBotocoreRunsIt() throws {
+        let plan = try makeTestPlan(role + "[profile base]\n" + process)
+        guard case .process(let source) = plan.source else {
+            Issue.record("expected a process source, got \(plan.source)")
+            return
+        }
+        #expect(source.profile == "base")
+        #expect(try PlanExecutor.run(source) == AWSCredentials(accessKeyID: "AKIAPROC", secretAccessKey: "s"))
+        #expect(CacheKey(plan: plan).material.contains("source-process="))
+    }
+
+    @Test func keysInTheCredentialsFileComeBeforeTheProcessAndTheProcessBeforeConfigKeys() throws {
+        let credentialsKeys = try makeTestPlan(role + "[profile base]\n" + process,
+                                               credentials: "[base]\naws_access_key_id = AKIAFILE\naws_secret_access_key = s\n")
+        #expect(credentialsKeys.source.givenCredentials?.accessKeyID == "AKIAFILE")
+        let configKeys = try makeTestPlan(role + "[profile base]\naws_access_key_id = AKIACONF\naws_secret_access_key = s\n" + process)
+        guard case .process = configKeys.source else {
+            Issue.record("the process must win over config-file keys, got \(configKeys.source)")
+            return
+        }
+    }
+
+    @Test func aProcessThatRunsStsProcForAProfileOnTheWayIsACycle() {
+        do {
+            _ = try makeTestPlan(role + "[profile base]\ncredential_process = /usr/bin/sts-proc --profile p\n")
+            Issue.record("the cycle was not refused")
+        } catch {
+            #expect(error.message.contains("source_profile cycle: p → base → credential_process sts-proc --profile p"))
+        }
+    }
+
+    @Test(arguments: [
+        (#"{"Version": 2, "AccessKeyId": "A", "SecretAccessKey": "s"}"#, "Version 2, not 1"),
+        (#"{"AccessKeyId": "A", "SecretAccessKey": "s"}"#, "Version missing"),
+        (#"{"Version": 1, "AccessKeyId": "A"}"#, "lacks AccessKeyId or SecretAccessKey"),
+        (#"{"Version": 1, "AccessKeyId": "A", "SecretAccessKey": "s", "Expiration": "soon"}"#, "not an ISO 8601 time"),
+        (#"{"Version": 1, "AccessKeyId": "A", "SecretAccessKey": "s\n[x]"}"#, "line break"),
+        ("not json", "not a JSON object"),
+    ])
+    func processOutputIsReadStrictly(_ output: String, _ needle: String) {
+        guard case .failure(let problem) = ProcessCredentialDocument.parse(Array(output.utf8)) else {
+            Issue.record("accepted \(output)")
+            return
+        }
+        #expect(problem.text.contains(needle), "\(problem.text)")
+        #expect(!problem.text.contains("\"s"), "the output must not be quoted back")
+    }
 }

@@ -70,6 +70,10 @@ struct CacheKey: Hashable, Sendable {
             fields.append(("duration", source.durationSeconds.map(String.init) ?? ""))
             fields.append(("policy", source.policy ?? ""))
             fields.append(("policy-arns", source.policyARNs.joined(separator: ",")))
+        case .process(let source):
+            // The command shapes the identity (it is kept in the kernel copy only as this
+            // digest's material, readable by the same user alone).
+            fields.append(("source-process", source.command))
         case .sso(let source):
             // The session, never its token: tokens are refreshed hourly.
             fields.append(("source-sso", source.session.name.map { "session:" + $0 } ?? "start-url:" + source.session.startURL))

@@ -70,6 +70,8 @@ public struct Doctor {
             chain.append("AssumeRoleWithWebIdentity \(source.roleARN) with the token from \(source.token)")
         case .saml(let source):
             chain.append("AssumeRoleWithSAML \(source.roleARN ?? "(the assertion's only role)") with the assertion from \(source.assertion)")
+        case .process(let source):
+            chain.append("credential_process of profile \(source.profile): \(ShellWords.programName(source.command))")
         case .sso(let source):
             chain.append("GetRoleCredentials \(source.roleDescription) from \(source.session.portalURL), token of \(source.session.description)")
         }

@@ -14,12 +14,15 @@ public enum SourceCredentials: Sendable, Equatable {
     case saml(SAMLSource)
     /// IAM Identity Center: GetRoleCredentials with the session's cached access token.
     case sso(SSOSource)
+    /// A source profile's own `credential_process` (aws-vault, a password manager), run
+    /// afresh at every fetch.
+    case process(ProcessSource)
 
     /// The credentials themselves when they need no STS call to obtain.
     var givenCredentials: AWSCredentials? {
         switch self {
         case .staticKeys(let credentials, _), .environment(let credentials): return credentials
-        case .instanceMetadata, .container, .webIdentity, .saml, .sso: return nil
+        case .instanceMetadata, .container, .webIdentity, .saml, .sso, .process: return nil
         }
     }
 
@@ -32,7 +35,7 @@ public enum SourceCredentials: Sendable, Equatable {
     /// The role a federated source assumes, for labels and listings.
     var roleARN: String? {
         switch self {
-        case .staticKeys, .environment, .instanceMetadata, .container, .sso: return nil
+        case .staticKeys, .environment, .instanceMetadata, .container, .sso, .process: return nil
         case .webIdentity(let source): return source.roleARN
         case .saml(let source): return source.roleARN
         }
@@ -48,6 +51,7 @@ public enum SourceCredentials: Sendable, Equatable {
         case .webIdentity(let source): return "web identity token (\(source.token.description))"
         case .saml(let source): return "SAML assertion (\(source.assertion.description))"
         case .sso(let source): return "IAM Identity Center role \(source.roleDescription) through \(source.session.description)"
+        case .process(let source): return "credential_process of profile \(source.profile) (\(ShellWords.programName(source.command)))"
         }
     }
 }
@@ -74,6 +78,12 @@ public enum SecretInput: Sendable, Equatable, CustomStringConvertible {
         case .process(let command, let setting, _): return "\(setting) \(ShellWords.programName(command))"
         }
     }
+}
+
+public struct ProcessSource: Sendable, Equatable {
+    public var profile: String
+    public var command: String
+    public var timeLimit: Double
 }
 
 public struct WebIdentitySource: Sendable, Equatable {

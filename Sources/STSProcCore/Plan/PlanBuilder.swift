@@ -67,19 +67,19 @@ public struct PlanBuilder {
             if let webIdentity = try webIdentitySource(of: current, readingEnvironment: isTop) {
                 return (.webIdentity(webIdentity), rolesTopDown.reversed(), mfaProfile)
             }
-            // botocore resolves a source profile that holds keys through its keys, whatever
-            // role_arn it also sets (`_resolve_credentials_from_profile`); only the profile
-            // asked for is read as a role profile first.
-            if !isTop, hasStaticKeys(current) {
-                return (try staticSource(of: current, isTop: false), rolesTopDown.reversed(), mfaProfile)
+            // botocore resolves a source profile that holds keys, or sets no role_arn, through
+            // its profile providers, whatever role_arn it also sets
+            // (`_resolve_credentials_from_profile`); only the profile asked for is read as a
+            // role profile first.
+            if !isTop, hasStaticKeys(current) || current.setting("role_arn") == nil {
+                return (try sourceProfileCredentials(current, top: top, visited: visited), rolesTopDown.reversed(), mfaProfile)
             }
             guard let roleARN = current.setting("role_arn") else {
                 // botocore's provider order: an assume-role profile before SSO, SSO before keys.
                 if let sso = try SSOSettingsReader(config: config, environment: environment).source(of: current) {
                     return (.sso(sso), rolesTopDown.reversed(), mfaProfile)
                 }
-                let source = try staticSource(of: current, isTop: rolesTopDown.isEmpty)
-                return (source, rolesTopDown.reversed(), mfaProfile)
+                return (try staticSource(of: current, isTop: true), rolesTopDown.reversed(), mfaProfile)
             }
             rolesTopDown.append(try roleStep(for: current, roleARN: roleARN))
             guard rolesTopDown.count <= Self.maximumChainLength else {
@@ -120,6 +120,29 @@ public struct PlanBuilder {
                 current = next
             }
         }
+    }
+
+    /// A source profile's credentials in the order of botocore's profile providers: SSO,
+    /// keys in the credentials file, its own `credential_process`, keys in the config file.
+    private func sourceProfileCredentials(_ profile: Profile, top: Profile,
+                                          visited: [String]) throws(STSProcError) -> SourceCredentials {
+        if let sso = try SSOSettingsReader(config: config, environment: environment).source(of: profile) {
+            return .sso(sso)
+        }
+        if config.keysSection(of: profile.name)?.path == config.credentialsPath {
+            return try staticSource(of: profile, isTop: false)
+        }
+        if let command = profile.setting("credential_process") {
+            // An sts-proc line for a profile already on the way would call this chain again.
+            if CredentialProcessLine.callsSTSProc(command),
+               let target = CredentialProcessLine.targetProfile(command), visited.contains(target) {
+                throw STSProcError(.configuration, failure: "source_profile cycle",
+                                   reason: (visited + ["credential_process sts-proc --profile \(target)"]).joined(separator: " → "),
+                                   remedy: "Point source_profile at a profile whose credential_process does not lead back here")
+            }
+            return .process(ProcessSource(profile: profile.name, command: command, timeLimit: try processTimeLimit(of: top)))
+        }
+        return try staticSource(of: profile, isTop: false)
     }
 
     private func roleStep(for profile: Profile, roleARN: String) throws(STSProcError) -> RoleStep {

@@ -23,6 +23,8 @@ struct PlanExecutor {
                 credentials = try FederatedSignIn(client: client, now: now).credentials(for: source)
             case .saml(let source):
                 credentials = try FederatedSignIn(client: client, now: now).credentials(for: source)
+            case .process(let source):
+                credentials = try Self.run(source)
             case .sso(let source):
                 credentials = try SSORoleCredentials(source: source, transport: transport, environment: environment,
                                                      now: now).credentials()
@@ -41,6 +43,25 @@ struct PlanExecutor {
             }
         }
         return credentials
+    }
+
+    /// A source profile's credential_process, as botocore's ProcessProvider runs it.
+    static func run(_ source: ProcessSource) throws(STSProcError) -> AWSCredentials {
+        let program = ShellWords.programName(source.command)
+        let output: [UInt8]
+        do {
+            output = try ExternalCommand.run(source.command, timeLimit: source.timeLimit)
+        } catch {
+            throw STSProcError(.configuration, failure: "credential_process of source profile \(source.profile) failed",
+                               reason: error.reason, remedy: "Run \(program) by hand to see what it needs")
+        }
+        switch ProcessCredentialDocument.parse(output) {
+        case .success(let credentials): return credentials
+        case .failure(let problem):
+            throw STSProcError(.configuration, failure: "credential_process of source profile \(source.profile) is unusable",
+                               reason: "\(program): \(problem.text)",
+                               remedy: "It must print {\"Version\": 1, \"AccessKeyId\": …, \"SecretAccessKey\": …}")
+        }
     }
 
     func connection(for plan: CredentialPlan) -> STSConnectionSettings {
