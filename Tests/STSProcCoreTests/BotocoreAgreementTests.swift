@@ -109,4 +109,30 @@ import Testing
         #expect(problem.text.contains(needle), "\(problem.text)")
         #expect(!problem.text.contains("\"s"), "the output must not be quoted back")
     }
+
+    // MARK: - Present but empty
+
+    @Test(arguments: [
+        ("[profile p]\nrole_arn =\naws_access_key_id = AKIA1\naws_secret_access_key = s\n", "invalid role_arn"),
+        ("[profile p]\nsts_proc_role_arn =\naws_access_key_id = AKIA1\naws_secret_access_key = s\n", "invalid role_arn"),
+        ("[profile p]\nrole_arn = arn:aws:iam::111122223333:role/R\nsource_profile = base\nexternal_id =\n", "invalid external_id"),
+        ("[profile p]\nrole_arn = arn:aws:iam::111122223333:role/R\nsource_profile =\ncredential_source = Environment\n", "sets both source_profile and credential_source"),
+        ("[profile p]\nrole_arn =\n  a = b\nsource_profile = base\n", "has indented sub-settings instead of a value"),
+        ("[profile p]\nrole_arn = arn:aws:iam::111122223333:role/R\nsource_profile = base\nrole_session_name =\n", "role_session_name"),
+    ])
+    func aKeyThatIsPresentButEmptyIsSetAsInBotocore(_ config: String, _ needle: String) {
+        do {
+            _ = try makeTestPlan(config, credentials: "[base]\naws_access_key_id = AKIA1\naws_secret_access_key = s\n",
+                                 environment: ["AWS_ACCESS_KEY_ID": "AKIA1", "AWS_SECRET_ACCESS_KEY": "s"])
+            Issue.record("accepted: \(config)")
+        } catch {
+            #expect(error.message.contains(needle), "\(error.message)")
+            #expect(error.exitCode == 2)
+        }
+    }
+
+    @Test func anEmptySessionTokenIsNoToken() throws {
+        let keys = try sourceKeys(config: role, credentials: "[base]\naws_access_key_id = AKIA1\naws_secret_access_key = s\naws_session_token =\n")
+        #expect(keys == AWSCredentials(accessKeyID: "AKIA1", secretAccessKey: "s"))
+    }
 }

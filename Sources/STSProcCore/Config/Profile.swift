@@ -17,6 +17,24 @@ public struct Profile: Sendable, Equatable {
         ownSetting(key) ?? text(key)
     }
 
+    /// The prefix rule with botocore's notion of "set": a key that is present counts, even
+    /// with an empty value (`role_arn =` makes a role profile in botocore, one that then
+    /// fails). Used for the keys botocore itself reads to pick and shape a flow. A value
+    /// that is only indented sub-settings is an error, as it is for botocore.
+    public func presentSetting(_ key: String) throws(STSProcError) -> String? {
+        for name in [Self.prefix + key, key] {
+            switch values[name] {
+            case .text(let value): return value
+            case .nested:
+                throw STSProcError(.configuration, profile: nil, failure: "invalid \(name) in profile \(self.name)",
+                                   reason: "it has indented sub-settings instead of a value",
+                                   remedy: "Put the value on the line of \(name)")
+            case nil: continue
+            }
+        }
+        return nil
+    }
+
     /// Settings that exist only for sts-proc (`cache`, `min_ttl`, ...): only `sts_proc_<key>`.
     public func ownSetting(_ key: String) -> String? {
         text(Self.prefix + key)

@@ -71,10 +71,12 @@ public struct PlanBuilder {
             // its profile providers, whatever role_arn it also sets
             // (`_resolve_credentials_from_profile`); only the profile asked for is read as a
             // role profile first.
-            if !isTop, hasStaticKeys(current) || current.setting("role_arn") == nil {
+            let holdsKeys = try hasStaticKeys(current)
+            let setsRole = try current.presentSetting("role_arn") != nil
+            if !isTop, holdsKeys || !setsRole {
                 return (try sourceProfileCredentials(current, top: top, visited: visited), rolesTopDown.reversed(), mfaProfile)
             }
-            guard let roleARN = current.setting("role_arn") else {
+            guard let roleARN = try current.presentSetting("role_arn") else {
                 // botocore's provider order: an assume-role profile before SSO, SSO before keys.
                 if let sso = try SSOSettingsReader(config: config, environment: environment).source(of: current) {
                     return (.sso(sso), rolesTopDown.reversed(), mfaProfile)
@@ -87,8 +89,8 @@ public struct PlanBuilder {
                                    reason: "\(visited.joined(separator: " → ")) chains more than \(Self.maximumChainLength) roles",
                                    remedy: "Point source_profile at a profile with keys sooner")
             }
-            let sourceProfile = current.setting("source_profile")
-            let credentialSource = current.setting("credential_source")
+            let sourceProfile = try current.presentSetting("source_profile")
+            let credentialSource = try current.presentSetting("credential_source")
             switch (sourceProfile, credentialSource) {
             case (.some, .some):
                 throw STSProcError(.configuration, failure: "conflicting settings in profile \(current.name)",
@@ -102,7 +104,7 @@ public struct PlanBuilder {
                 return (try environmentSource(credentialSource, profile: current), rolesTopDown.reversed(), mfaProfile)
             case (let sourceName?, nil):
                 // botocore lets a profile name itself as source when it also holds keys.
-                if sourceName == current.name, hasStaticKeys(current) {
+                if sourceName == current.name, holdsKeys {
                     return (try staticSource(of: current, isTop: false), rolesTopDown.reversed(), mfaProfile)
                 }
                 if let start = visited.firstIndex(of: sourceName) {
@@ -146,12 +148,12 @@ public struct PlanBuilder {
     }
 
     private func roleStep(for profile: Profile, roleARN: String) throws(STSProcError) -> RoleStep {
-        let sessionName = profile.setting("role_session_name")
+        let sessionName = try profile.presentSetting("role_session_name")
         var parameters = AssumeRoleParameters(
             roleARN: try SettingParsers.roleARN(roleARN),
             roleSessionName: try SettingParsers.roleSessionName(sessionName ?? "sts-proc-\(now.secondsSinceEpoch)"),
             durationSeconds: try profile.setting("duration_seconds").map(SettingParsers.durationSeconds) ?? 3600)
-        parameters.externalID = try profile.setting("external_id").map(SettingParsers.externalID)
+        parameters.externalID = try profile.presentSetting("external_id").map(SettingParsers.externalID)
         parameters.policy = try profile.setting("policy").map(SettingParsers.policy)
         parameters.policyARNs = try profile.setting("policy_arns").map(SettingParsers.policyARNs) ?? []
         parameters.tags = try profile.setting("tags").map(SettingParsers.tags) ?? []
@@ -216,20 +218,25 @@ public struct PlanBuilder {
 
     // MARK: - Credential sources
 
-    private func hasStaticKeys(_ profile: Profile) -> Bool {
-        profile.setting("aws_access_key_id") != nil || profile.setting("aws_secret_access_key") != nil
+    private func hasStaticKeys(_ profile: Profile) throws(STSProcError) -> Bool {
+        let keyID = try profile.presentSetting("aws_access_key_id")
+        let secret = try profile.presentSetting("aws_secret_access_key")
+        return keyID != nil || secret != nil
     }
 
     private func staticSource(of merged: Profile, isTop: Bool) throws(STSProcError) -> SourceCredentials {
         // One file's keys (botocore never pairs a key ID from one file with a secret or
         // token from the other); without a key ID anywhere, the merged view for the message.
         let profile = config.keysSection(of: merged.name)?.profile ?? merged
-        let keyID = profile.setting("aws_access_key_id")
-        let secret = profile.setting("aws_secret_access_key")
+        let keyID = try profile.presentSetting("aws_access_key_id")
+        let secret = try profile.presentSetting("aws_secret_access_key")
         switch (keyID, secret) {
         case (let keyID?, let secret?):
             // aws_security_token is the name older tools wrote; botocore looks it up first.
-            let token = profile.setting("aws_security_token") ?? profile.setting("aws_session_token")
+            // Set but empty means no token (botocore sends none).
+            let legacyToken = try profile.presentSetting("aws_security_token")
+            let currentToken = try profile.presentSetting("aws_session_token")
+            let token = (legacyToken ?? currentToken).flatMap { $0.isEmpty ? nil : $0 }
             let keys = AWSCredentials(accessKeyID: keyID, secretAccessKey: secret, sessionToken: token)
             try requireUsable(keys, from: "profile \(profile.name)")
             return .staticKeys(keys, profile: profile.name)
