@@ -118,7 +118,6 @@ import Testing
         ("[profile p]\nrole_arn = arn:aws:iam::111122223333:role/R\nsource_profile = base\nexternal_id =\n", "invalid external_id"),
         ("[profile p]\nrole_arn = arn:aws:iam::111122223333:role/R\nsource_profile =\ncredential_source = Environment\n", "sets both source_profile and credential_source"),
         ("[profile p]\nrole_arn =\n  a = b\nsource_profile = base\n", "has indented sub-settings instead of a value"),
-        ("[profile p]\nrole_arn = arn:aws:iam::111122223333:role/R\nsource_profile = base\nrole_session_name =\n", "role_session_name"),
     ])
     func aKeyThatIsPresentButEmptyIsSetAsInBotocore(_ config: String, _ needle: String) {
         do {
@@ -129,6 +128,11 @@ import Testing
             #expect(error.message.contains(needle), "\(error.message)")
             #expect(error.exitCode == 2)
         }
+    }
+
+    @Test func anEmptyRoleSessionNameIsUnsetAsInBotocore() throws {
+        let plan = try makeTestPlan(role + "role_session_name =\n", credentials: "[base]\naws_access_key_id = AKIA1\naws_secret_access_key = s\n")
+        #expect(plan.roles.first?.hasExplicitSessionName == false)
     }
 
     @Test func anEmptySessionTokenIsNoToken() throws {

@@ -148,7 +148,8 @@ public struct PlanBuilder {
     }
 
     private func roleStep(for profile: Profile, roleARN: String) throws(STSProcError) -> RoleStep {
-        let sessionName = try profile.presentSetting("role_session_name")
+        // botocore treats an empty role_session_name as unset (it generates one).
+        let sessionName = profile.setting("role_session_name")
         var parameters = AssumeRoleParameters(
             roleARN: try SettingParsers.roleARN(roleARN),
             roleSessionName: try SettingParsers.roleSessionName(sessionName ?? "sts-proc-\(now.secondsSinceEpoch)"),
