@@ -328,3 +328,63 @@ def test_random_profiles_agree(tmp_path, recorder):
         if len(differences) >= 5:
             break
     assert not differences, "\n\n".join(differences)
+
+
+def botocore_sts_endpoints() -> dict[tuple[str, bool, bool, str], tuple[str, str] | None]:
+    """The STS endpoint and signing region botocore picks for every region of its
+    partition data (plus a made-up region of each pattern), with FIPS and dual-stack on
+    and off, in regional and legacy mode; None where botocore refuses."""
+    import botocore.session
+    from botocore.awsrequest import AWSResponse
+    from botocore.config import Config
+    data = json.load(open(os.path.join(os.path.dirname(botocore.__file__), "data", "partitions.json")))
+    regions = [r for p in data["partitions"] for r in p["regions"]]
+    regions += ["eusc-de-west-9", "us-isof-north-7", "eu-isoe-north-2", "xx-new-1", "cn-east-9", "us-gov-north-3"]
+    table = {}
+    for mode in ("regional", "legacy"):
+        with environment({"AWS_STS_REGIONAL_ENDPOINTS": mode, "PATH": os.environ["PATH"], "HOME": "/nonexistent",
+                          "AWS_CONFIG_FILE": "/nonexistent", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent"}):
+            session = botocore.session.get_session()
+            for region in regions:
+                for fips in (False, True):
+                    for dual in (False, True):
+                        captured = {}
+                        try:
+                            client = session.create_client(
+                                "sts", region_name=region, aws_access_key_id="AKIAX", aws_secret_access_key="x",
+                                config=Config(use_fips_endpoint=fips, use_dualstack_endpoint=dual, retries={"max_attempts": 1}))
+                        except Exception:  # noqa: BLE001
+                            table[(region, fips, dual, mode)] = None
+                            continue
+                        client.meta.events.register("before-send", lambda request, **_: captured.update(
+                            url=request.url, auth=request.headers.get("Authorization")) or AWSResponse(request.url, 500, {}, None))
+                        try:
+                            client.get_caller_identity()
+                        except Exception:  # noqa: BLE001 - the 500 above, or a variant botocore refuses
+                            pass
+                        if "url" not in captured:
+                            table[(region, fips, dual, mode)] = None
+                            continue
+                        signing = captured["auth"].split(b"/")[2].decode()
+                        table[(region, fips, dual, mode)] = (captured["url"].rstrip("/"), signing)
+    return table
+
+
+def test_sts_endpoints_agree_for_every_region_of_every_partition(tmp_path):
+    expected = botocore_sts_endpoints()
+    lines = ["[profile p]", "aws_access_key_id = AKIAIOSFODNN7EXAMPLE", "aws_secret_access_key = x",
+             "role_arn = arn:aws:iam::123456789012:role/R", "source_profile = p", "sts_proc_cache = none"]
+    differences = []
+    for (region, fips, dual, mode), botocore_answer in sorted(expected.items()):
+        (tmp_path / "config").write_text("\n".join(lines + [f"region = {region}", f"use_fips_endpoint = {str(fips).lower()}",
+                                                            f"use_dualstack_endpoint = {str(dual).lower()}",
+                                                            f"sts_regional_endpoints = {mode}"]) + "\n")
+        env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "AWS_CONFIG_FILE": str(tmp_path / "config"),
+               "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none")}
+        res = subprocess.run([sts_proc_bin(), "doctor", "--profile", "p"], env=env, capture_output=True, text=True, timeout=30)
+        found = re.search(r"endpoint\s+(\S+) \(from [^)]*\), signing region (\S+)", res.stdout + res.stderr)
+        ours = (found.group(1), found.group(2)) if found else None
+        if ours != botocore_answer:
+            differences.append(f"{region} fips={fips} dualstack={dual} {mode}: botocore {botocore_answer}, sts-proc {ours}")
+    assert len(expected) > 250
+    assert not differences, "\n".join(differences[:40])

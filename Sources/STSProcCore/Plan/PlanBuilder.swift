@@ -1,7 +1,8 @@
 /// The one place that decides which flow runs for a profile (SPEC §2 "Flow choice") and
 /// turns its settings into a `CredentialPlan`, validating everything before any request.
 public struct PlanBuilder {
-    /// botocore's limit on role chaining; deeper chains are almost always a mistake.
+    /// sts-proc's own limit on role chaining (botocore has none): deeper chains are almost
+    /// always a mistake, and each hop costs a request on every refresh.
     static let maximumChainLength = 10
 
     let config: SharedConfig

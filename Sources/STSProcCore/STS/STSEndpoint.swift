@@ -78,11 +78,20 @@ enum EndpointResolver {
     private static func regionalEndpoint(_ settings: EndpointSettings) throws(STSProcError) -> STSEndpoint {
         let region = settings.region
         let origin = "region \(region)"
+        // `aws-global` is signed for us-east-1 whatever the host (STS's endpoint rules).
+        let signingRegion = region == "aws-global" ? "us-east-1" : region
         if !settings.useFIPS && !settings.useDualStack
             && (region == "aws-global" || (settings.legacyGlobalEndpoint && legacyGlobalRegions.contains(region))) {
             return STSEndpoint(url: "https://sts.amazonaws.com", signingRegion: "us-east-1", origin: origin)
         }
         let partition = Partition(region: region)
+        // botocore's endpoint data lists no dual-stack variant for these partitions' real
+        // regions; their global pseudo-region goes through the rules alone and has one.
+        if settings.useDualStack && !partition.supportsDualStack && !partition.regions.contains(region) {
+            throw STSProcError(.configuration, failure: "no dual-stack STS endpoint",
+                               reason: "partition \(partition.id) (region \(region)) has no dual-stack endpoints",
+                               remedy: "Turn off use_dualstack_endpoint (or AWS_USE_DUALSTACK_ENDPOINT) for this profile")
+        }
         let host: String
         switch (settings.useFIPS, settings.useDualStack) {
         case (false, false): host = "sts.\(region).\(partition.dnsSuffix)"
@@ -91,7 +100,7 @@ enum EndpointResolver {
                                                             : "sts-fips.\(region).\(partition.dnsSuffix)"
         case (true, true): host = "sts-fips.\(region).\(partition.dualStackDNSSuffix)"
         }
-        return STSEndpoint(url: "https://\(host)", signingRegion: region, origin: origin)
+        return STSEndpoint(url: "https://\(host)", signingRegion: signingRegion, origin: origin)
     }
 
     /// botocore's `validate_region_name`: a host label (letters, digits, inner `-`, at most
@@ -104,33 +113,5 @@ enum EndpointResolver {
         }
         guard isAlphanumeric(bytes.first!), isAlphanumeric(bytes.last!) else { return false }
         return bytes.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: "-") }
-    }
-}
-
-/// The DNS facts of the AWS partitions that have STS endpoints.
-struct Partition {
-    var dnsSuffix: String
-    var dualStackDNSSuffix: String
-    /// In GovCloud the regional STS endpoint is already the FIPS one.
-    var fipsIsRegional = false
-
-    init(region: String) {
-        if region.hasPrefix("cn-") {
-            dnsSuffix = "amazonaws.com.cn"
-            dualStackDNSSuffix = "api.amazonwebservices.com.cn"
-        } else if region.hasPrefix("us-gov-") {
-            dnsSuffix = "amazonaws.com"
-            dualStackDNSSuffix = "api.aws"
-            fipsIsRegional = true
-        } else if region.hasPrefix("us-isob-") {
-            dnsSuffix = "sc2s.sgov.gov"
-            dualStackDNSSuffix = "sc2s.sgov.gov"
-        } else if region.hasPrefix("us-iso-") {
-            dnsSuffix = "c2s.ic.gov"
-            dualStackDNSSuffix = "c2s.ic.gov"
-        } else {
-            dnsSuffix = "amazonaws.com"
-            dualStackDNSSuffix = "api.aws"
-        }
     }
 }
