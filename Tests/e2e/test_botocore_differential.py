@@ -388,3 +388,42 @@ def test_sts_endpoints_agree_for_every_region_of_every_partition(tmp_path):
             differences.append(f"{region} fips={fips} dualstack={dual} {mode}: botocore {botocore_answer}, sts-proc {ours}")
     assert len(expected) > 250
     assert not differences, "\n".join(differences[:40])
+
+
+# botocore's own STS endpoint-rule test vectors (tests/functional/endpoint-rules/sts/
+# endpoint-tests-1.json in the botocore repository, commit 3b27a77a, Apache-2.0), as data.
+VECTORS = json.load(open(os.path.join(os.path.dirname(__file__), "data", "sts-endpoint-tests-1.json")))["testCases"]
+
+
+def vector_id(case: dict) -> str:
+    return case["documentation"]
+
+
+@pytest.mark.parametrize("vector", VECTORS, ids=[vector_id(v) for v in VECTORS])
+def test_botocores_sts_endpoint_vectors(tmp_path, vector):
+    params = vector.get("params", {})
+    if "Region" not in params:
+        pytest.skip("no region: sts-proc falls back to us-east-1 (README, 'Endpoint and region')")
+    lines = ["[profile p]", "aws_access_key_id = AKIAIOSFODNN7EXAMPLE", "aws_secret_access_key = x",
+             "role_arn = arn:aws:iam::123456789012:role/R", "source_profile = p", "sts_proc_cache = none",
+             f"region = {params['Region']}", f"use_fips_endpoint = {str(params['UseFIPS']).lower()}",
+             f"use_dualstack_endpoint = {str(params['UseDualStack']).lower()}",
+             f"sts_regional_endpoints = {'legacy' if params.get('UseGlobalEndpoint') else 'regional'}"]
+    if "Endpoint" in params:
+        lines.append(f"endpoint_url = {params['Endpoint']}")
+    (tmp_path / "config").write_text("\n".join(lines) + "\n")
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "AWS_CONFIG_FILE": str(tmp_path / "config"),
+           "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none")}
+    res = subprocess.run([sts_proc_bin(), "doctor", "--profile", "p"], env=env, capture_output=True, text=True, timeout=30)
+    found = re.search(r"endpoint\s+(\S+) \(from [^)]*\), signing region (\S+)", res.stdout + res.stderr)
+    if "error" in vector["expect"]:
+        # The rules refuse FIPS or dual-stack beside a custom endpoint, but botocore's client
+        # drops both flags when an endpoint is configured, and so does sts-proc.
+        assert "Endpoint" in params and found and found.group(1) == params["Endpoint"], res.stdout + res.stderr
+        return
+    expected = vector["expect"]["endpoint"]
+    assert found, res.stdout + res.stderr
+    assert found.group(1) == expected["url"]
+    schemes = expected.get("properties", {}).get("authSchemes", [])
+    if schemes and "signingRegion" in schemes[0]:
+        assert found.group(2) == schemes[0]["signingRegion"]
