@@ -121,6 +121,8 @@ static inline const SecretSchema *stsproc_credential_schema(void) {
             { "key", SECRET_SCHEMA_ATTRIBUTE_STRING },
             { "role", SECRET_SCHEMA_ATTRIBUTE_STRING },
             { "expires", SECRET_SCHEMA_ATTRIBUTE_STRING },
+            { "kind", SECRET_SCHEMA_ATTRIBUTE_STRING },
+            { "access_key_id", SECRET_SCHEMA_ATTRIBUTE_STRING },
             { NULL, 0 },
         },
     };

@@ -70,6 +70,9 @@ struct CacheKey: Hashable, Sendable {
             fields.append(("duration", source.durationSeconds.map(String.init) ?? ""))
             fields.append(("policy", source.policy ?? ""))
             fields.append(("policy-arns", source.policyARNs.joined(separator: ",")))
+        case .storedKeys(let profile):
+            // `keys add`, `rotate` and `remove` drop what was derived from the old key.
+            fields.append(("source-keyring", profile))
         case .process(let source):
             // The command shapes the identity (it is kept in the kernel copy only as this
             // digest's material, readable by the same user alone).

@@ -74,7 +74,7 @@ struct SecretServiceStore: CredentialStore {
 
     func list() throws(KeyringFailure) -> [CacheListing] {
         try withSession { session throws(KeyringFailure) in
-            try session.search(["application": Self.application], all: true).map { item in
+            try session.search(["application": Self.application], all: true).filter { !Self.isAccessKey($0) }.map { item in
                 let attributes = item.attributes
                 return CacheListing(profile: attributes["profile"] ?? "?", roleARN: attributes["role"] ?? "?",
                                     expiration: attributes["expires"].flatMap { Int64($0) }.map(UTCTime.init))
@@ -82,10 +82,19 @@ struct SecretServiceStore: CredentialStore {
         }
     }
 
+    /// Cached credentials only: stored access keys (`keys add`) are removed by `keys remove` alone.
     func remove(profile: String?) throws(KeyringFailure) {
         var match = ["application": Self.application]
         if let profile { match["profile"] = profile }
-        try withSession { [match] session throws(KeyringFailure) in try session.clear(match) }
+        try withSession { [match] session throws(KeyringFailure) in
+            for item in try session.search(match, all: true) where !item.isLocked && !Self.isAccessKey(item) {
+                try item.delete()
+            }
+        }
+    }
+
+    static func isAccessKey(_ item: SecretServiceItem) -> Bool {
+        item.attributes["kind"] == AccessKeyStore.kind
     }
 
     func probe() throws(KeyringFailure) {

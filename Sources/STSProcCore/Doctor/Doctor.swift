@@ -70,6 +70,8 @@ public struct Doctor {
             chain.append("AssumeRoleWithWebIdentity \(source.roleARN) with the token from \(source.token)")
         case .saml(let source):
             chain.append("AssumeRoleWithSAML \(source.roleARN ?? "(the assertion's only role)") with the assertion from \(source.assertion)")
+        case .storedKeys(let profile):
+            chain.append("the access key of profile \(profile) in the keyring")
         case .process(let source):
             chain.append("credential_process of profile \(source.profile): \(ShellWords.programName(source.command))")
         case .sso(let source):
@@ -188,9 +190,45 @@ public struct Doctor {
         default:
             break
         }
+        checkStoredKeys(plan.source, into: &report)
         if let mfa = plan.mfa, mfa.codeSource == .terminal {
             report.findings.append(.init(level: .note, code: "mfa-terminal",
                                          text: "MFA codes will be asked for on the terminal; where there is none (CI, IDEs) set sts_proc_mfa_process"))
+        }
+    }
+
+    /// Where the chain's long-term keys come from, and keys kept in two places.
+    private func checkStoredKeys(_ source: SourceCredentials, into report: inout DoctorReport) {
+        guard let profile = source.keysProfile else { return }
+        let stored: StoredAccessKey?
+        do {
+            stored = try AccessKeyStore().load(profile: profile)
+        } catch .locked {
+            if case .storedKeys = source {
+                report.findings.append(.init(level: .problem, code: "keyring-unusable",
+                                             text: "the access key of profile \(profile) is in a locked keyring: every call will fail until it is unlocked"))
+            }
+            return
+        } catch {
+            if case .storedKeys = source {
+                report.findings.append(.init(level: .problem, code: "keyring-unusable",
+                                             text: "the access key of profile \(profile) cannot be read: \(error.explanation)"))
+            }
+            return
+        }
+        switch (source, stored) {
+        case (.storedKeys, let key?):
+            report.explanation.append(("keys", "profile \(profile): \(AccessKeyStore.masked(key.credentials.accessKeyID)) in the keyring, created \(key.created.iso8601)"))
+        case (.storedKeys, nil):
+            report.findings.append(.init(level: .problem, code: "no-keys",
+                                         text: "profile \(profile) has no keys in the files or the keyring; add them with sts-proc keys add --profile \(profile)"))
+        case (.staticKeys, let key?):
+            report.findings.append(.init(level: .problem, code: "keys-in-two-places",
+                                         text: "profile \(profile) has keys in a file and \(AccessKeyStore.masked(key.credentials.accessKeyID)) in the keyring; the file's are used: remove one (sts-proc keys remove --profile \(profile), or the lines in the file)"))
+        default:
+            if case .staticKeys(let credentials, _) = source {
+                report.explanation.append(("keys", "profile \(profile): \(credentials.redactedAccessKeyID) from a file in plain text (sts-proc keys import --profile \(profile) moves it to the keyring)"))
+            }
         }
     }
 

@@ -109,7 +109,7 @@ final class SecretServiceItem {
         guard let table = stsproc_secret_item_get_attributes(item) else { return [:] }
         defer { stsproc_attributes_free(table) }
         var result: [String: String] = [:]
-        for key in ["application", "profile", "key", "role", "expires"] {
+        for key in ["application", "profile", "key", "role", "expires", "kind", "access_key_id"] {
             if let value = stsproc_attributes_get(table, key) { result[key] = String(cString: value) }
         }
         return result

@@ -17,25 +17,39 @@ public enum SourceCredentials: Sendable, Equatable {
     /// A source profile's own `credential_process` (aws-vault, a password manager), run
     /// afresh at every fetch.
     case process(ProcessSource)
+    /// The long-term key `sts-proc keys add` stored in the keyring for a profile that has
+    /// none in the files; read at fetch time (never at planning: hits must not touch D-Bus).
+    case storedKeys(profile: String)
 
     /// The credentials themselves when they need no STS call to obtain.
     var givenCredentials: AWSCredentials? {
         switch self {
         case .staticKeys(let credentials, _), .environment(let credentials): return credentials
-        case .instanceMetadata, .container, .webIdentity, .saml, .sso, .process: return nil
+        case .instanceMetadata, .container, .webIdentity, .saml, .sso, .process, .storedKeys: return nil
+        }
+    }
+
+    /// Long-term keys, printed as they are when no role or MFA session is asked for.
+    var isLongTermKeys: Bool {
+        switch self {
+        case .staticKeys(let credentials, _), .environment(let credentials): return !credentials.isTemporary
+        case .storedKeys: return true
+        case .instanceMetadata, .container, .webIdentity, .saml, .sso, .process: return false
         }
     }
 
     /// The profile holding static keys, when that is the source.
     var keysProfile: String? {
-        if case .staticKeys(_, let profile) = self { return profile }
-        return nil
+        switch self {
+        case .staticKeys(_, let profile), .storedKeys(let profile): return profile
+        default: return nil
+        }
     }
 
     /// The role a federated source assumes, for labels and listings.
     var roleARN: String? {
         switch self {
-        case .staticKeys, .environment, .instanceMetadata, .container, .sso, .process: return nil
+        case .staticKeys, .environment, .instanceMetadata, .container, .sso, .process, .storedKeys: return nil
         case .webIdentity(let source): return source.roleARN
         case .saml(let source): return source.roleARN
         }
@@ -52,6 +66,7 @@ public enum SourceCredentials: Sendable, Equatable {
         case .saml(let source): return "SAML assertion (\(source.assertion.description))"
         case .sso(let source): return "IAM Identity Center role \(source.roleDescription) through \(source.session.description)"
         case .process(let source): return "credential_process of profile \(source.profile) (\(ShellWords.programName(source.command)))"
+        case .storedKeys(let profile): return "the access key of profile \(profile) in the keyring"
         }
     }
 }
@@ -160,7 +175,9 @@ public struct CredentialPlan: Sendable, Equatable {
     public var finalRoleARN: String? { roles.last?.parameters.roleARN ?? source.roleARN }
 
     /// Plans that only print given keys make no STS call, so there is nothing to cache.
-    var obtainsTemporaryCredentials: Bool { !roles.isEmpty || mfa != nil || source.givenCredentials == nil }
+    var obtainsTemporaryCredentials: Bool {
+        !roles.isEmpty || mfa != nil || (source.givenCredentials == nil && !source.isLongTermKeys)
+    }
 }
 
 /// `mfa_serial` and how its codes are obtained (SPEC §2).

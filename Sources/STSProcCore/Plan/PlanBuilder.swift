@@ -193,6 +193,7 @@ public struct PlanBuilder {
         switch source {
         case .staticKeys(let credentials, _) where !credentials.isTemporary: break
         case .environment(let credentials) where !credentials.isTemporary: break
+        case .storedKeys: break
         default:
             throw STSProcError(.configuration, failure: "mfa_serial needs long-term keys",
                                reason: "the chain of profile \(top.name) starts from \(source.origin), which cannot call GetSessionToken",
@@ -243,14 +244,8 @@ public struct PlanBuilder {
             try requireUsable(keys, from: "profile \(profile.name)")
             return .staticKeys(keys, profile: profile.name)
         case (nil, nil):
-            if isTop {
-                throw STSProcError(.configuration, failure: "nothing to do",
-                                   reason: "the profile sets no role_arn (or sts_proc_role_arn) and no keys",
-                                   remedy: "Add sts_proc_role_arn and sts_proc_source_profile to [profile \(profile.name)]")
-            }
-            throw STSProcError(.configuration, failure: "source profile \(profile.name) has no credentials",
-                               reason: "it sets neither aws_access_key_id nor role_arn",
-                               remedy: "Add aws_access_key_id and aws_secret_access_key to [\(profile.name)] in the credentials file")
+            // Neither file: the keyring item of `keys add`, looked up when fetching.
+            return .storedKeys(profile: profile.name)
         case (nil, _), (_, nil):
             let missing = keyID == nil ? "aws_access_key_id" : "aws_secret_access_key"
             throw STSProcError(.configuration, failure: "incomplete keys in profile \(profile.name)",
