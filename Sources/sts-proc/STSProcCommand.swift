@@ -43,7 +43,7 @@ struct STSProcCommand: ParsableCommand {
             """,
         version: STSProcVersion.current,
         subcommands: [CredentialsCommand.self, EnvCommand.self, WriteCommand.self, WhoamiCommand.self, DoctorCommand.self,
-                      CacheCommand.self, SAMLCommand.self, SSOCommand.self],
+                      CacheCommand.self, SAMLCommand.self, SSOCommand.self, KeysCommand.self],
         defaultSubcommand: CredentialsCommand.self)
 }
 

@@ -218,13 +218,13 @@ public struct Doctor {
         }
         switch (source, stored) {
         case (.storedKeys, let key?):
-            report.explanation.append(("keys", "profile \(profile): \(AccessKeyStore.masked(key.credentials.accessKeyID)) in the keyring, created \(key.created.iso8601)"))
+            report.explanation.append(("keys", "profile \(profile): \(StoredAccessKey.masked(key.credentials.accessKeyID)) in the keyring, created \(key.created.iso8601)"))
         case (.storedKeys, nil):
             report.findings.append(.init(level: .problem, code: "no-keys",
                                          text: "profile \(profile) has no keys in the files or the keyring; add them with sts-proc keys add --profile \(profile)"))
         case (.staticKeys, let key?):
             report.findings.append(.init(level: .problem, code: "keys-in-two-places",
-                                         text: "profile \(profile) has keys in a file and \(AccessKeyStore.masked(key.credentials.accessKeyID)) in the keyring; the file's are used: remove one (sts-proc keys remove --profile \(profile), or the lines in the file)"))
+                                         text: "profile \(profile) has keys in a file and \(StoredAccessKey.masked(key.credentials.accessKeyID)) in the keyring; the file's are used: remove one (sts-proc keys remove --profile \(profile), or the lines in the file)"))
         default:
             if case .staticKeys(let credentials, _) = source {
                 report.explanation.append(("keys", "profile \(profile): \(credentials.redactedAccessKeyID) from a file in plain text (sts-proc keys import --profile \(profile) moves it to the keyring)"))

@@ -5,6 +5,11 @@ public struct StoredAccessKey: Sendable, Equatable {
     public var profile: String
     public var credentials: AWSCredentials
     public var created: UTCTime
+
+    /// `AKIA…WXYZ`: enough to tell keys apart, in labels and listings.
+    public static func masked(_ keyID: String) -> String {
+        keyID.count > 8 ? String(keyID.prefix(4)) + "…" + String(keyID.suffix(4)) : "****"
+    }
 }
 
 /// Long-term access keys in the user's default Secret Service collection, one item per
@@ -45,7 +50,7 @@ struct AccessKeyStore {
         let secret = String(decoding: data, as: UTF8.self)
         var attributes = Self.match(profile: key.profile)
         attributes["access_key_id"] = key.credentials.accessKeyID
-        let label = "sts-proc: access key of \(key.profile) (\(Self.masked(key.credentials.accessKeyID)))"
+        let label = "sts-proc: access key of \(key.profile) (\(StoredAccessKey.masked(key.credentials.accessKeyID)))"
         try withSession { [attributes] session throws(KeyringFailure) in
             try session.store(attributes, label: label, secret: secret)
             for item in try session.search(Self.match(profile: key.profile), all: true)
@@ -77,11 +82,6 @@ struct AccessKeyStore {
             for item in items { try item.delete() }
             return !items.isEmpty
         }
-    }
-
-    /// `AKIA…WXYZ`: enough to tell keys apart.
-    static func masked(_ keyID: String) -> String {
-        keyID.count > 8 ? String(keyID.prefix(4)) + "…" + String(keyID.suffix(4)) : "****"
     }
 
     private static func match(profile: String) -> [String: String] {
