@@ -144,7 +144,6 @@ import Testing
             ("[profile p]\nrole_arn = arn:aws:iam::111122223333:role/R\nsource_profile = base\nrole_session_name = a b\n", "role_session_name", "p"),
             ("[profile p]\nrole_arn = arn:aws:iam::111122223333:role/R\nsource_profile = base\ncredential_source = Environment\n", "credential_source", "p"),
             ("[profile p]\nrole_arn = arn:aws:iam::111122223333:role/R\n", "source_profile", "p"),
-            ("[profile p]\nrole_arn = arn:aws:iam::111122223333:role/R\nsource_profile = nobody\n", "nobody", "p"),
             ("[profile p]\nrole_arn = arn:aws:iam::111122223333:role/R\nsource_profile = base\nmax_attempts = 0\n", "max_attempts", "p"),
         ]
         for (config, expected, profile) in cases {
@@ -155,7 +154,18 @@ import Testing
         }
         // A profile without a role or keys in the files takes its key from the keyring,
         // which is read when fetching (so that planning never touches D-Bus).
-        #expect((try? plan("p", config: "[profile p]\nregion = x\n", credentials: baseKeys))?.source == .storedKeys(profile: "p"))
+        let own = try? plan("p", config: "[profile p]\nregion = x\n", credentials: baseKeys)
+        #expect(own?.source.keysProfile == "p" && own?.source.isLongTermKeys == true)
+        // So does a source profile that no file names (`keys add` made it), and a profile
+        // no file defines at all, which is "not found" only if the keyring has no key either.
+        let source = try? plan("p", config: "[profile p]\nrole_arn = arn:aws:iam::111122223333:role/R\nsource_profile = nobody\n",
+                               credentials: baseKeys)
+        #expect(source?.source.keysProfile == "nobody")
+        if case .storedKeys(_, let absent)? = (try? plan("ghost", config: "", credentials: baseKeys))?.source {
+            #expect(absent.message.contains("profile not found"))
+        } else {
+            Issue.record("a profile no file defines must fall back to the keyring")
+        }
     }
 
     @Test func cyclesAreReportedByName() {
@@ -182,9 +192,12 @@ import Testing
 
     @Test func incompleteKeysAndMissingProfilesAreExplained() {
         #expect(failure("base", config: "", credentials: "[base]\naws_access_key_id = A\n")?.message.contains("aws_secret_access_key") == true)
-        let missing = failure("ghost", config: "[profile other]\n")
-        #expect(missing?.message.contains("not found") == true)
-        #expect(missing?.message.contains("/cfg") == true)
+        // Reported when fetching, once the keyring has no key for it either.
+        guard case .storedKeys(_, let missing)? = (try? plan("ghost", config: "[profile other]\n"))?.source else {
+            Issue.record("a missing profile must fall back to the keyring")
+            return
+        }
+        #expect(missing.message.contains("not found") && missing.message.contains("/cfg"))
     }
 
     @Test func secretsNeverAppearInErrors() {

@@ -26,7 +26,11 @@ import Testing
         let made = try? plan("[profile p]\nrole_arn = arn:aws:iam::111122223333:role/R\nsource_profile = base\n[profile base]\nregion = x\n",
                              environment: environment)
         // Not the pod's role: base's own key, from the keyring.
-        #expect(made?.source == .storedKeys(profile: "base"))
+        guard case .storedKeys("base", let absent)? = made?.source else {
+            Issue.record("expected base's stored key, got \(String(describing: made?.source))")
+            return
+        }
+        #expect(absent.message.contains("source profile base has no credentials"))
     }
 
     @Test func largeAttemptCountsAreCappedNotRefused() throws {

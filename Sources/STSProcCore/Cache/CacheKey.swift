@@ -70,7 +70,7 @@ struct CacheKey: Hashable, Sendable {
             fields.append(("duration", source.durationSeconds.map(String.init) ?? ""))
             fields.append(("policy", source.policy ?? ""))
             fields.append(("policy-arns", source.policyARNs.joined(separator: ",")))
-        case .storedKeys(let profile):
+        case .storedKeys(let profile, _):
             // `keys add`, `rotate` and `remove` drop what was derived from the old key.
             fields.append(("source-keyring", profile))
         case .process(let source):

@@ -70,7 +70,7 @@ public struct Doctor {
             chain.append("AssumeRoleWithWebIdentity \(source.roleARN) with the token from \(source.token)")
         case .saml(let source):
             chain.append("AssumeRoleWithSAML \(source.roleARN ?? "(the assertion's only role)") with the assertion from \(source.assertion)")
-        case .storedKeys(let profile):
+        case .storedKeys(let profile, _):
             chain.append("the access key of profile \(profile) in the keyring")
         case .process(let source):
             chain.append("credential_process of profile \(source.profile): \(ShellWords.programName(source.command))")

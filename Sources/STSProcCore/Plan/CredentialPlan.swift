@@ -19,7 +19,8 @@ public enum SourceCredentials: Sendable, Equatable {
     case process(ProcessSource)
     /// The long-term key `sts-proc keys add` stored in the keyring for a profile that has
     /// none in the files; read at fetch time (never at planning: hits must not touch D-Bus).
-    case storedKeys(profile: String)
+    /// `ifAbsent` is the error planning would have reported without a keyring.
+    case storedKeys(profile: String, ifAbsent: STSProcError)
 
     /// The credentials themselves when they need no STS call to obtain.
     var givenCredentials: AWSCredentials? {
@@ -41,7 +42,7 @@ public enum SourceCredentials: Sendable, Equatable {
     /// The profile holding static keys, when that is the source.
     var keysProfile: String? {
         switch self {
-        case .staticKeys(_, let profile), .storedKeys(let profile): return profile
+        case .staticKeys(_, let profile), .storedKeys(let profile, _): return profile
         default: return nil
         }
     }
@@ -66,7 +67,7 @@ public enum SourceCredentials: Sendable, Equatable {
         case .saml(let source): return "SAML assertion (\(source.assertion.description))"
         case .sso(let source): return "IAM Identity Center role \(source.roleDescription) through \(source.session.description)"
         case .process(let source): return "credential_process of profile \(source.profile) (\(ShellWords.programName(source.command)))"
-        case .storedKeys(let profile): return "the access key of profile \(profile) in the keyring"
+        case .storedKeys(let profile, _): return "the access key of profile \(profile) in the keyring"
         }
     }
 }

@@ -17,8 +17,17 @@ public struct PlanBuilder {
 
     public func makePlan(profileName: String) throws(STSProcError) -> CredentialPlan {
         do {
-            let profile = try requireProfile(profileName)
-            let (source, roles, mfaProfile) = try resolveChain(startingAt: profile)
+            let source: SourceCredentials, roles: [RoleStep], mfaProfile: Profile?
+            let profile: Profile
+            if let found = config.profile(named: profileName) {
+                profile = found
+                (source, roles, mfaProfile) = try resolveChain(startingAt: profile)
+            } else {
+                // No file defines it: a profile whose key only the keyring holds (`keys add`),
+                // or a mistake, reported as "not found" when the keyring has nothing either.
+                profile = Profile(name: profileName, values: [:])
+                (source, roles, mfaProfile) = (.storedKeys(profile: profileName, ifAbsent: profileNotFound(profileName)), [], nil)
+            }
             let connection = try ConnectionSettingsReader(profile: profile, config: config, environment: environment).read()
             return CredentialPlan(profile: profileName, source: source, roles: roles,
                                   endpoint: connection.endpoint, caBundlePath: connection.caBundlePath,
@@ -33,14 +42,13 @@ public struct PlanBuilder {
 
     // MARK: - Profiles
 
-    private func requireProfile(_ name: String) throws(STSProcError) -> Profile {
-        if let profile = config.profile(named: name) { return profile }
+    private func profileNotFound(_ name: String) -> STSProcError {
         var files: [String] = []
         files.append(config.configFileExists ? config.configPath : "\(config.configPath) (which does not exist)")
         files.append(config.credentialsFileExists ? config.credentialsPath : "\(config.credentialsPath) (which does not exist)")
-        throw STSProcError(.configuration, failure: "profile not found",
-                           reason: "there is no profile '\(name)' in \(files.joined(separator: " or "))",
-                           remedy: "Add [profile \(name)] to the config file, or check --profile / AWS_PROFILE / AWS_CONFIG_FILE")
+        return STSProcError(.configuration, failure: "profile not found",
+                            reason: "there is no profile '\(name)' in \(files.joined(separator: " or ")), and the keyring holds no key for it",
+                            remedy: "Add [profile \(name)] to the config file, or check --profile / AWS_PROFILE / AWS_CONFIG_FILE")
     }
 
     // MARK: - The source_profile chain
@@ -115,9 +123,12 @@ public struct PlanBuilder {
                                        remedy: "Make one profile in the cycle use static keys or credential_source")
                 }
                 guard let next = config.profile(named: sourceName) else {
-                    throw STSProcError(.configuration, failure: "source_profile not found",
-                                       reason: "profile \(current.name) names source_profile '\(sourceName)', which does not exist",
-                                       remedy: "Add a [\(sourceName)] section with keys to the credentials file, or fix source_profile")
+                    // A profile that only `keys add` knows: its key is in the keyring (read when
+                    // fetching, which says so if there is none).
+                    let absent = STSProcError(.configuration, failure: "source_profile not found",
+                                              reason: "profile \(current.name) names source_profile '\(sourceName)', which no file defines and the keyring holds no key for",
+                                              remedy: "Add its key with sts-proc keys add --profile \(sourceName), or a [\(sourceName)] section, or fix source_profile")
+                    return (.storedKeys(profile: sourceName, ifAbsent: absent), rolesTopDown.reversed(), mfaProfile)
                 }
                 visited.append(sourceName)
                 current = next
@@ -245,7 +256,14 @@ public struct PlanBuilder {
             return .staticKeys(keys, profile: profile.name)
         case (nil, nil):
             // Neither file: the keyring item of `keys add`, looked up when fetching.
-            return .storedKeys(profile: profile.name)
+            let absent = isTop
+                ? STSProcError(.configuration, failure: "nothing to do",
+                               reason: "the profile sets no role_arn (or sts_proc_role_arn) and no keys, and the keyring holds no key for it",
+                               remedy: "Add sts_proc_role_arn and sts_proc_source_profile to [profile \(profile.name)], or a key with sts-proc keys add --profile \(profile.name)")
+                : STSProcError(.configuration, failure: "source profile \(profile.name) has no credentials",
+                               reason: "it sets neither aws_access_key_id nor role_arn, and the keyring holds no key for it",
+                               remedy: "Add its key with sts-proc keys add --profile \(profile.name) (or to the credentials file)")
+            return .storedKeys(profile: profile.name, ifAbsent: absent)
         case (nil, _), (_, nil):
             let missing = keyID == nil ? "aws_access_key_id" : "aws_secret_access_key"
             throw STSProcError(.configuration, failure: "incomplete keys in profile \(profile.name)",

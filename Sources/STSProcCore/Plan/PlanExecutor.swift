@@ -25,8 +25,8 @@ struct PlanExecutor {
                 credentials = try FederatedSignIn(client: client, now: now).credentials(for: source)
             case .process(let source):
                 credentials = try Self.run(source)
-            case .storedKeys(let profile):
-                credentials = try StoredKeys.load(profile: profile, asked: plan.profile)
+            case .storedKeys(let profile, let absent):
+                credentials = try StoredKeys.load(profile: profile, asked: plan.profile, ifAbsent: absent)
             case .sso(let source):
                 credentials = try SSORoleCredentials(source: source, transport: transport, environment: environment,
                                                      now: now).credentials()

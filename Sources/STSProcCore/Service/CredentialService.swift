@@ -60,8 +60,8 @@ public struct CredentialService {
     static func fetch(_ plan: CredentialPlan, now: UTCTime, environment: [String: String],
                       mfaSessions: MFASessionProvider) throws(STSProcError) -> AWSCredentials {
         if plan.roles.isEmpty, plan.mfa == nil, let given = plan.source.givenCredentials { return given }
-        if plan.roles.isEmpty, plan.mfa == nil, case .storedKeys(let profile) = plan.source {
-            return try StoredKeys.load(profile: profile, asked: plan.profile)
+        if plan.roles.isEmpty, plan.mfa == nil, case .storedKeys(let profile, let absent) = plan.source {
+            return try StoredKeys.load(profile: profile, asked: plan.profile, ifAbsent: absent)
         }
         let transport = try makeTransport(profile: plan.profile)
         return try PlanExecutor(transport: transport, now: now, environment: environment, mfaSessions: mfaSessions).execute(plan)
