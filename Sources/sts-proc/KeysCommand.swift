@@ -10,7 +10,7 @@ struct KeysCommand: ParsableCommand {
             keyring item `keys add` or `keys import` made. Every flow uses them: the source of \
             a role, MFA sessions, whoami, env, write.
             """,
-        subcommands: [Add.self, Import.self, List.self, Remove.self])
+        subcommands: [Add.self, Import.self, List.self, Remove.self, Rotate.self])
 
     /// Refuses anything else on the command line without repeating it: a key pasted as an
     /// argument would otherwise be printed back in the parser's own error.
@@ -143,6 +143,39 @@ struct KeysCommand: ParsableCommand {
             try runReportingErrors { () throws(STSProcError) in
                 try service.removeKey(profile: profile)
                 StandardStreams.writeOutput("removed the key of profile \(profile) from the keyring")
+            }
+        }
+    }
+
+    struct Rotate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Replace a profile's stored key with a new one and delete the old one in IAM.",
+            discussion: """
+                CreateAccessKey for the key's user, the new key stored, cached sessions dropped, \
+                then DeleteAccessKey of the old key signed with the new one (retried for up to \
+                20 s while IAM catches up). With mfa_serial the IAM calls are signed with an MFA \
+                session unless --no-session. Needs iam:CreateAccessKey and iam:DeleteAccessKey on \
+                the user itself. IAM is https://iam.amazonaws.com, or AWS_ENDPOINT_URL_IAM.
+
+                Example: sts-proc keys rotate --profile base
+                """)
+
+        @Option(name: .long, help: "The profile whose key to rotate.")
+        var profile: String
+
+        @Flag(name: .long, help: "Sign with the long-term key even when the profile sets mfa_serial.")
+        var noSession = false
+
+        @Argument(parsing: .allUnrecognized, help: .hidden)
+        var unexpected: [String] = []
+
+        func run() throws {
+            try KeysCommand.refuseExtraArguments(unexpected, command: "rotate")
+            let service = CredentialService.forThisProcess()
+            try runReportingErrors { () throws(STSProcError) in
+                let result = try service.rotateKey(profile: profile, useSession: !noSession)
+                StandardStreams.writeOutput("rotated the key of profile \(profile): \(StoredAccessKey.masked(result.newKeyID)) is stored, "
+                                            + "\(StoredAccessKey.masked(result.oldKeyID)) is deleted in IAM")
             }
         }
     }

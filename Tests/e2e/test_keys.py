@@ -179,3 +179,64 @@ def test_doctor_says_where_keys_come_from(keys_env, moto_auth):
     keys_env.credentials("base", user)
     out = run_sts_proc(["doctor", "--profile", "p"], keys_env)
     assert "PROBLEM [keys-in-two-places]" in out.stdout + out.stderr
+
+
+@pytest.fixture
+def rotator(moto_auth):
+    """An IAM user of its own (a rotate deletes keys), allowed to manage its keys and call STS."""
+    import secrets
+
+    import boto3
+    server = moto_auth.server
+    name = "rotator-" + secrets.token_hex(4)
+    server.set_auth(False)
+    try:
+        iam = boto3.client("iam", endpoint_url=server.direct_url, region_name="us-east-1",
+                           aws_access_key_id="setup", aws_secret_access_key="setup")
+        iam.create_user(UserName=name)
+        iam.put_user_policy(UserName=name, PolicyName="self", PolicyDocument=json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": ["iam:*AccessKey*", "sts:GetCallerIdentity"], "Resource": "*"}]}))
+        key = iam.create_access_key(UserName=name)["AccessKey"]
+    finally:
+        server.set_auth(True)
+
+    def keys_in_iam() -> list[str]:
+        server.set_auth(False)
+        try:
+            return [k["AccessKeyId"] for k in iam.list_access_keys(UserName=name)["AccessKeyMetadata"]]
+        finally:
+            server.set_auth(True)
+
+    return name, key["AccessKeyId"], key["SecretAccessKey"], keys_in_iam
+
+
+def test_rotate_leaves_exactly_one_working_key(keys_env, moto_auth, rotator):
+    name, old_id, old_secret, keys_in_iam = rotator
+    keys_env["AWS_ENDPOINT_URL_IAM"] = moto_auth.endpoint
+    keys_env.profile("base", region="us-east-1")
+    assert add(keys_env, f"{old_id}\n{old_secret}\n").rc == 0
+    res = run_sts_proc(["keys", "rotate", "--profile", "base"], keys_env, timeout=60)
+    assert res.rc == 0, res.stderr
+    assert old_secret not in res.stdout + res.stderr
+    in_iam = keys_in_iam()
+    assert len(in_iam) == 1 and in_iam[0] != old_id
+    listing = run_sts_proc(["keys", "list"], keys_env).stdout
+    assert f"{in_iam[0][:4]}…{in_iam[0][-4:]}" in listing
+    whoami = run_sts_proc(["whoami", "--profile", "base"], keys_env)
+    assert whoami.rc == 0 and name in whoami.stdout, whoami.stderr
+    # The old key no longer works.
+    old = subprocess.run([sys.executable, "-m", "awscli", "sts", "get-caller-identity"], capture_output=True, text=True,
+                         timeout=60, env=dict(keys_env, AWS_ACCESS_KEY_ID=old_id, AWS_SECRET_ACCESS_KEY=old_secret,
+                                              AWS_DEFAULT_REGION="us-east-1", AWS_PROFILE=""))
+    assert old.returncode != 0
+
+
+def test_rotate_without_iam_permission_keeps_the_working_key(keys_env, moto_auth):
+    user = moto_auth.user  # may call STS, not IAM
+    keys_env["AWS_ENDPOINT_URL_IAM"] = moto_auth.endpoint
+    assert add(keys_env, f"{user.access_key_id}\n{user.secret_access_key}\n").rc == 0
+    res = run_sts_proc(["keys", "rotate", "--profile", "base"], keys_env, timeout=60)
+    assert_failure(res, "base", 1, contains=["CreateAccessKey failed"], secrets=[user.secret_access_key], max_seconds=30)
+    assert f"{user.access_key_id[:4]}…" in run_sts_proc(["keys", "list"], keys_env).stdout
+    assert parse_credentials(run_sts_proc(["--profile", "p"], keys_env))["AccessKeyId"]

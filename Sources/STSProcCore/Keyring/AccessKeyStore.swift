@@ -5,6 +5,8 @@ public struct StoredAccessKey: Sendable, Equatable {
     public var profile: String
     public var credentials: AWSCredentials
     public var created: UTCTime
+    /// The key a `keys rotate` replaced and has not yet deleted in IAM (finished by the next rotate).
+    public var replaces: String? = nil
 
     /// `AKIA…WXYZ`: enough to tell keys apart, in labels and listings.
     public static func masked(_ keyID: String) -> String {
@@ -26,6 +28,7 @@ struct AccessKeyStore {
         var AccessKeyId: String
         var SecretAccessKey: String
         var Created: String
+        var Replaces: String?
     }
 
     func load(profile: String) throws(KeyringFailure) -> StoredAccessKey? {
@@ -44,7 +47,7 @@ struct AccessKeyStore {
     func store(_ key: StoredAccessKey) throws(KeyringFailure) {
         guard let data = try? JSONEncoder().encode(Secret(AccessKeyId: key.credentials.accessKeyID,
                                                           SecretAccessKey: key.credentials.secretAccessKey,
-                                                          Created: key.created.iso8601)) else {
+                                                          Created: key.created.iso8601, Replaces: key.replaces)) else {
             throw .unavailable("the key could not be encoded")
         }
         let secret = String(decoding: data, as: UTF8.self)
@@ -93,7 +96,7 @@ struct AccessKeyStore {
               let created = UTCTime(iso8601: secret.Created) else { return nil }
         let credentials = AWSCredentials(accessKeyID: secret.AccessKeyId, secretAccessKey: secret.SecretAccessKey)
         guard CredentialCheck.problem(credentials) == nil else { return nil }
-        return StoredAccessKey(profile: profile, credentials: credentials, created: created)
+        return StoredAccessKey(profile: profile, credentials: credentials, created: created, replaces: secret.Replaces)
     }
 
     private func withSession<Value: Sendable>(

@@ -260,3 +260,101 @@ extension STSProcError {
         self.command = command
     }
 }
+
+extension CredentialService {
+    public struct RotateResult: Sendable {
+        public var newKeyID: String
+        public var oldKeyID: String
+    }
+
+    /// `keys rotate`: a new key for the stored key's user, stored, derived sessions dropped,
+    /// then the old key deleted with the new one (IAM takes a few seconds to accept a new
+    /// key). A working key is never lost: a store that fails deletes the new key again, and
+    /// an old key that cannot be deleted yet stays recorded for the next rotate to finish.
+    public func rotateKey(profile: String, useSession: Bool) throws(STSProcError) -> RotateResult {
+        do {
+            return try rotate(profile: profile, useSession: useSession)
+        } catch {
+            throw error.inProfile(profile)
+        }
+    }
+
+    private func rotate(profile: String, useSession: Bool) throws(STSProcError) -> RotateResult {
+        let pause = { (seconds: Double) in JitteredBackoff().sleep(seconds: seconds) }
+        let config: SharedConfig
+        do {
+            config = try SharedConfig.load(environment: environment)
+        } catch {
+            throw error
+        }
+        if let (_, path) = config.keysSection(of: profile) {
+            throw STSProcError(.configuration, profile: profile, failure: "the profile's keys are in \(path)",
+                               reason: "keys rotate replaces the key stored in the keyring",
+                               remedy: "Move them first with sts-proc keys import --profile \(profile)")
+        }
+        let store = AccessKeyStore(timeLimit: 10)
+        let found: StoredAccessKey?
+        do throws(KeyringFailure) {
+            found = try store.load(profile: profile)
+        } catch {
+            throw keyringError(error, profile: profile, doing: "read the key")
+        }
+        guard let stored = found else {
+            throw STSProcError(.configuration, profile: profile, failure: "no key is stored for this profile",
+                               reason: "the keyring holds no access key of profile \(profile)", remedy: "Add one with sts-proc keys add")
+        }
+        let plan = try? PlanBuilder(config: config, environment: environment, now: now).makePlan(profileName: profile)
+        let settings = config.profile(named: profile) ?? Profile(name: profile, values: [:])
+        let configured = EndpointSettings(
+            serviceEnvironmentURL: environment.nonEmpty("AWS_ENDPOINT_URL_IAM"), globalEnvironmentURL: environment.nonEmpty("AWS_ENDPOINT_URL"),
+            servicesSectionURL: settings.setting("services").flatMap { config.serviceSettings(section: $0, service: "iam")?["endpoint_url"] },
+            profileURL: settings.setting("endpoint_url"),
+            ignoreConfiguredURLs: SettingParsers.boolean(environment.nonEmpty("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")),
+            region: plan?.endpoint.signingRegion ?? "us-east-1")
+        let transport = try Self.makeTransport(profile: profile)
+        let iam = IAMClient(endpoint: try IAMClient.endpoint(region: configured.region, configured: configured),
+                            caBundlePath: plan?.caBundlePath, transport: transport)
+        // IAM policies that demand MFA: the calls are signed with an MFA session.
+        var signer = stored.credentials
+        if useSession, let plan, let mfa = plan.mfa, plan.source.keysProfile == profile {
+            let code = try MFACodeReader.code(for: mfa)
+            signer = try STSClient(connection: PlanExecutor(transport: transport, now: now).connection(for: plan), transport: transport)
+                .getSessionToken(serialNumber: mfa.serialNumber, code: code, durationSeconds: 900, using: stored.credentials)
+                
+        }
+        // A rotate that stopped before deleting its old key finishes that first.
+        if let leftover = stored.replaces {
+            try? iam.deleteAccessKey(leftover, using: signer)
+        }
+        let created = try iam.createAccessKey(using: signer)
+        do throws(KeyringFailure) {
+            try store.store(StoredAccessKey(profile: profile, credentials: created, created: now,
+                                            replaces: stored.credentials.accessKeyID))
+        } catch {
+            try? iam.deleteAccessKey(created.accessKeyID, using: signer)
+            throw keyringError(error, profile: profile, doing: "store the new key (it was deleted again; the old key still works)")
+        }
+        dropDerivedCredentials(of: profile, config: config)
+        var lastError: STSProcError?
+        let deadline = MonotonicClock.now() + 20
+        repeat {
+            do throws(STSProcError) {
+                try iam.deleteAccessKey(stored.credentials.accessKeyID, using: created)
+                lastError = nil
+                break
+            } catch {
+                lastError = error
+                pause(2)
+            }
+        } while MonotonicClock.now() < deadline
+        if var failure = lastError {
+            failure.profile = profile
+            failure.failure = "the new key is stored, but the old key \(StoredAccessKey.masked(stored.credentials.accessKeyID)) was not deleted: " + failure.failure
+            failure.remedy = "Run sts-proc keys rotate --profile \(profile) again to finish, or delete the old key in IAM"
+            throw failure
+        }
+        try? store.store(StoredAccessKey(profile: profile, credentials: created, created: now))
+        return RotateResult(newKeyID: created.accessKeyID, oldKeyID: stored.credentials.accessKeyID)
+    }
+}
+
