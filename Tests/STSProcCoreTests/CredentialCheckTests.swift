@@ -92,3 +92,32 @@ import Testing
         }
     }
 }
+
+@Suite struct HostileServerTests {
+    private let token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyZXBvOm9yZy9hcHAifQ.c2lnbmF0dXJlLXNlY3JldC1wYXJ0"
+
+    @Test func echoedSecretsAreCutFromRelayedMessages() {
+        let whole = MessageRedaction.redact("Invalid token \(token) for role", secrets: [token])
+        #expect(whole == "Invalid token [redacted] for role")
+        // Part of it, as a server that truncates would echo it.
+        let part = MessageRedaction.redact("bad: \(token.dropFirst(20).prefix(30))…", secrets: [token])
+        #expect(!part.contains(String(token.dropFirst(20).prefix(12))))
+        #expect(MessageRedaction.redact("ok 123456 fine", secrets: ["123456"]) == "ok 123456 fine")
+        #expect(MessageRedaction.redact(String(repeating: "x", count: 5000), secrets: []).count == MessageRedaction.maximumLength + 1)
+    }
+
+    @Test func aNULInAConfigValueIsRefused() {
+        #expect(throws: STSProcError.self) {
+            try INIParser.parse("[profile p]\nendpoint_url = http://127.0.0.1/ok\u{0}http://evil\n", path: "/cfg")
+        }
+    }
+
+    /// Was quadratic in the name's length (a 214 KB name took 10.7 s); a bound no linear
+    /// parse comes near, so the test catches the regression, not a slow machine.
+    @Test func aHugeSectionNameParsesInLinearTime() throws {
+        let text = "[profile " + String(repeating: "a", count: 2 << 20) + "]\nregion = x\n"
+        let started = MonotonicClock.now()
+        #expect(try INIParser.parse(text, path: "/cfg").count == 1)
+        #expect(MonotonicClock.now() - started < 20)
+    }
+}

@@ -113,3 +113,29 @@ def test_write_refuses_section_names_that_would_make_another_section(env, moto_a
     assert_failure(res, "p", 2, contains=["invalid --to"])
     assert env.credentials_path.read_bytes() == before
     assert counter.delta == 0, "a bad --to must be refused before any request"
+
+
+def test_an_sts_message_that_echoes_the_token_never_reaches_stderr(aws_env, moto_open, tmp_path):
+    token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyZXBvOm9yZy9hcHA6cmVmOnJlZnMvaGVhZHMvbWFpbiJ9.c2lnbmF0dXJl"
+    (tmp_path / "token").write_text(token)
+    aws_env["AWS_ENDPOINT_URL_STS"] = moto_open.endpoint
+    aws_env.profile("w", sts_proc_role_arn="arn:aws:iam::123456789012:role/ci", sts_proc_role_session_name="s1",
+                    sts_proc_web_identity_token_file=str(tmp_path / "token"), sts_proc_cache="none", region="us-east-1")
+    body = ("<ErrorResponse><Error><Type>Sender</Type><Code>InvalidIdentityToken</Code>"
+            f"<Message>The token {token} (prefix {token[:40]}) is not valid</Message></Error></ErrorResponse>")
+    with moto_open.injected(400, body.encode()):
+        res = run_sts_proc(["--profile", "w"], aws_env)
+    line = assert_failure(res, "w", 1, contains=["InvalidIdentityToken", "[redacted]"], secrets=[token, token[:40], token[-30:]])
+    assert "is not valid" in line
+
+
+def test_closed_standard_streams_never_receive_a_file(env, moto_auth):
+    # stderr closed and no Secret Service, so that a note is printed after the lock file is
+    # opened: it must not land in the lock file (which took descriptor 2 before the fix).
+    script = f'{shlex.quote(sts_proc_bin())} --profile p 2>&-'
+    no_bus = {k: v for k, v in env.items() if k != "DBUS_SESSION_BUS_ADDRESS"}
+    res = subprocess.run(["bash", "-c", script], env=no_bus, capture_output=True, text=True, timeout=60)
+    assert res.returncode == 0
+    lock_folder = Path(env.get("XDG_RUNTIME_DIR", "/nonexistent")) / "sts-proc"
+    for lock in lock_folder.glob("*.lock") if lock_folder.exists() else []:
+        assert lock.read_bytes() == b"", f"{lock} received output"

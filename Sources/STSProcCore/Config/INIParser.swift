@@ -43,7 +43,15 @@ public enum INIParser {
 
     static func parseFile(_ text: String, path: String) throws(STSProcError) -> File {
         var reader = RawReader(path: path)
-        for line in INILexer(text).lines {
+        let lexer = INILexer(text)
+        for line in lexer.lines {
+            // C calls (libcurl, file names) would cut a value at a NUL: `…/ok\0http://evil`
+            // would reach `…/ok`. Python keeps it; nothing legitimate holds one.
+            if line.content.contains("\u{0}") {
+                throw STSProcError(.configuration, failure: "cannot parse \(path)",
+                                   reason: "line \(line.number) holds a NUL character",
+                                   remedy: "Remove it from \(path); a value cannot contain one")
+            }
             try reader.read(line)
         }
         return try reader.finish()

@@ -118,9 +118,12 @@ final class STSClient {
             signing: caller.map { SigV4Signing(credentials: $0, region: connection.endpoint.signingRegion, service: "sts") },
             caBundlePath: connection.caBundlePath)
 
+        // What this request carried that must never come back in a relayed message.
+        let secrets = parameters.filter { ["WebIdentityToken", "SAMLAssertion", "TokenCode"].contains($0.0) }.map(\.1)
+            + [caller?.secretAccessKey, caller?.sessionToken].compactMap { $0 }
         var attempt = 1
         while true {
-            let outcome = attemptOnce(action: action, request: request)
+            let outcome = attemptOnce(action: action, request: request, secrets: secrets)
             switch outcome {
             case .done(let reply):
                 return reply
@@ -140,7 +143,7 @@ final class STSClient {
         case failed(STSProcError, retryable: Bool)
     }
 
-    private func attemptOnce(action: String, request: HTTPRequest) -> AttemptOutcome {
+    private func attemptOnce(action: String, request: HTTPRequest, secrets: [String]) -> AttemptOutcome {
         let response: HTTPResponse
         do {
             response = try transport.send(request)
@@ -153,7 +156,9 @@ final class STSClient {
         case .error(let code, let message):
             let retryable = response.status >= 500 || STSErrorExplainer.isThrottling(code)
                 || STSErrorExplainer.isTransientIdentityProviderError(code)
-            return .failed(STSErrorExplainer.serviceError(code: code, message: message, status: response.status,
+            return .failed(STSErrorExplainer.serviceError(code: MessageRedaction.redact(code, secrets: secrets),
+                                                          message: MessageRedaction.redact(message, secrets: secrets),
+                                                          status: response.status,
                                                           action: action, connection: connection),
                            retryable: retryable)
         case .unrecognized(let what):
