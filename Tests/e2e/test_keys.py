@@ -240,3 +240,33 @@ def test_rotate_without_iam_permission_keeps_the_working_key(keys_env, moto_auth
     assert_failure(res, "base", 1, contains=["CreateAccessKey failed"], secrets=[user.secret_access_key], max_seconds=30)
     assert f"{user.access_key_id[:4]}…" in run_sts_proc(["keys", "list"], keys_env).stdout
     assert parse_credentials(run_sts_proc(["--profile", "p"], keys_env))["AccessKeyId"]
+
+
+def test_without_a_secret_service_add_fails_with_one_line_and_stores_nothing(keys_env, moto_auth):
+    user = moto_auth.user
+    no_bus = {k: v for k, v in keys_env.items() if k != "DBUS_SESSION_BUS_ADDRESS"}
+    res = run_sts_proc(["keys", "add", "--profile", "base", "--stdin"], no_bus,
+                       stdin_data=f"{user.access_key_id}\n{user.secret_access_key}\n")
+    assert_failure(res, "base", 2, contains=["cannot store the key", "Secret Service"], secrets=[user.secret_access_key])
+    res = run_sts_proc(["--profile", "p"], no_bus)
+    assert_failure(res, "p", 3, contains=["cannot read the access key of profile base"])
+
+
+def test_no_secret_reaches_the_command_line_of_a_process_sts_proc_starts(keys_env, moto_auth, tmp_path):
+    """An MFA helper started by sts-proc records every command line on the machine while
+    sts-proc holds the key from the keyring."""
+    user = moto_auth.user
+    assert add(keys_env, f"{user.access_key_id}\n{user.secret_access_key}\n").rc == 0
+    seen = tmp_path / "cmdlines"
+    helper = tmp_path / "mfa-helper"
+    helper.write_text(f"#!/bin/sh\ncat /proc/[0-9]*/cmdline > {seen} 2>/dev/null\necho 123456\n")
+    helper.chmod(0o700)
+    keys_env.profile("m", credential_process=keys_env.credential_process_line("m"), sts_proc_mfa_serial=
+                     "arn:aws:iam::123456789012:mfa/ci-user", sts_proc_mfa_process=str(helper), sts_proc_source_profile="base",
+                     sts_proc_role_arn=moto_auth.role_arn, sts_proc_cache="none", region="us-east-1")
+    res = run_sts_proc(["--profile", "m"], keys_env)  # moto may refuse the MFA session; the helper ran either way
+    assert seen.exists(), res.stderr
+    recorded = seen.read_bytes()
+    assert b"sts-proc" in recorded
+    assert user.secret_access_key.encode() not in recorded
+    assert user.secret_access_key not in res.stdout + res.stderr
