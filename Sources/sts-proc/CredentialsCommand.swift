@@ -28,7 +28,7 @@ struct CredentialsCommand: ParsableCommand {
         let profile = service.profileName(explicit: explicitProfile)
         try runReportingErrors { () throws(STSProcError) in
             let credentials = try service.credentials(profile: profile, refresh: refresh,
-                                                      note: StandardStreams.writeError)
+                                                      note: QuietNotes(environment: service.environment).gate(StandardStreams.writeError))
             try CredentialCheck.requireUsable(credentials, profile: profile)
             StandardStreams.writeOutput(CredentialDocument.json(credentials))
         }

@@ -30,7 +30,7 @@ struct EnvCommand: ParsableCommand {
         let service = CredentialService.forThisProcess()
         let profile = service.profileName(explicit: options.profile)
         try runReportingErrors { () throws(STSProcError) in
-            let credentials = try service.credentials(profile: profile, refresh: refresh, note: StandardStreams.writeError)
+            let credentials = try service.credentials(profile: profile, refresh: refresh, note: QuietNotes(environment: service.environment).gate(StandardStreams.writeError))
             try CredentialCheck.requireUsable(credentials, profile: profile)
             StandardStreams.writeOutput(EnvironmentExport.render(credentials, format: format))
         }

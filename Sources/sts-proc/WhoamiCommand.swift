@@ -16,7 +16,7 @@ struct WhoamiCommand: ParsableCommand {
         let service = CredentialService.forThisProcess()
         let profile = service.profileName(explicit: options.profile)
         try runReportingErrors { () throws(STSProcError) in
-            let identity = try service.callerIdentity(profile: profile, note: StandardStreams.writeError)
+            let identity = try service.callerIdentity(profile: profile, note: QuietNotes(environment: service.environment).gate(StandardStreams.writeError))
             if json {
                 StandardStreams.writeOutput("{\"Account\":\(CredentialDocument.quoted(identity.account)),"
                     + "\"Arn\":\(CredentialDocument.quoted(identity.arn)),\"UserId\":\(CredentialDocument.quoted(identity.userID))}")

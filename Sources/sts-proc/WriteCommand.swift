@@ -26,7 +26,7 @@ struct WriteCommand: ParsableCommand {
         let service = CredentialService.forThisProcess()
         let profile = service.profileName(explicit: options.profile)
         try runReportingErrors { () throws(STSProcError) in
-            let result = try service.writeCredentials(profile: profile, section: to, force: force, note: StandardStreams.writeError)
+            let result = try service.writeCredentials(profile: profile, section: to, force: force, note: QuietNotes(environment: service.environment).gate(StandardStreams.writeError))
             let expiry = result.expiration.map { ", expires \($0.iso8601)" } ?? ""
             let backup = result.backupPath.map { "; previous file kept as \($0)" } ?? ""
             StandardStreams.writeOutput("wrote [\(to)] to \(result.path)\(expiry)\(backup)")

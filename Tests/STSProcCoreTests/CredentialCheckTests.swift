@@ -1,3 +1,4 @@
+import Glibc
 import Testing
 @testable import STSProcCore
 
@@ -119,5 +120,21 @@ import Testing
         let started = MonotonicClock.now()
         #expect(try INIParser.parse(text, path: "/cfg").count == 1)
         #expect(MonotonicClock.now() - started < 20)
+    }
+}
+
+@Suite struct QuietNotesTests {
+    @Test func aKindOfNoteIsPrintedOnceAnHour() throws {
+        var template = Array("/tmp/sts-proc-notes-XXXXXX".utf8CString)
+        let folder = String(cString: try #require(template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }))
+        let notes = QuietNotes(folder: folder + "/sts-proc")
+        let note = "sts-proc: profile p: note: the keyring did not answer within 750 ms"
+        #expect(notes.shouldPrint(note))
+        #expect(!notes.shouldPrint(note))
+        // The same cause with other numbers is the same kind; another profile is not.
+        #expect(!notes.shouldPrint("sts-proc: profile p: note: the keyring did not answer within 2000 ms"))
+        #expect(notes.shouldPrint("sts-proc: profile q: note: the keyring did not answer within 750 ms"))
+        // An hour later it is printed again.
+        #expect(notes.shouldPrint(note, now: Int64(time(nil)) + QuietNotes.interval + 1))
     }
 }

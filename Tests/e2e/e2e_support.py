@@ -135,6 +135,11 @@ class AwsEnv(dict):
         self.credentials_path.write_text("")
         self.credentials_path.chmod(0o600)
         self["HOME"] = str(self.home)
+        # A runtime folder per test: locks and the record of notes already shown (printed
+        # once an hour) must not carry over from one test to the next.
+        runtime = self.home.parent / "run"
+        runtime.mkdir(mode=0o700, exist_ok=True)
+        self["XDG_RUNTIME_DIR"] = str(runtime)
         self["AWS_CONFIG_FILE"] = str(self.config_path)
         self["AWS_SHARED_CREDENTIALS_FILE"] = str(self.credentials_path)
         # The CLI must never wander off to the instance metadata service when a test fails.

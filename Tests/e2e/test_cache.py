@@ -233,7 +233,8 @@ def test_parallel_callers_facing_a_wedged_keyring_do_not_queue_behind_each_other
     for (out, err), rc in results:
         assert rc == 0, err
         parse_credentials(Result(rc, out, err, 0.0))
-        assert "did not answer within 750 ms" in err, err
+    # The note is printed (once an hour: by the first to see it, maybe a few at once).
+    assert any("did not answer within 750 ms" in err for (_, err), _ in results), results
     # Each waits at most for the first caller's limit and then its own (2 x 0.75 s) plus a
     # fetch; taking turns would need 8 x 0.75 s.
     assert elapsed < 4.0, f"8 callers took {elapsed:.1f}s against a wedged keyring"
@@ -320,3 +321,18 @@ def test_kernel_cache_off_always_asks_the_secret_service(aws_env, moto_auth):
     res = run_sts_proc(["--profile", "p"], no_bus)
     parse_credentials(res)
     assert "note:" in res.stderr
+
+
+def test_a_note_is_printed_once_an_hour_per_profile(env, moto_auth):
+    """The Go and Ruby SDKs show stderr on success: a keyring note must not repeat every run."""
+    no_bus = {k: v for k, v in env.items() if k != "DBUS_SESSION_BUS_ADDRESS"}
+    first = run_sts_proc(["--profile", "p", "--refresh"], no_bus)
+    assert first.rc == 0 and "note:" in first.stderr, first.stderr
+    second = run_sts_proc(["--profile", "p", "--refresh"], no_bus)
+    assert second.rc == 0 and second.stderr == "", "the same note was printed again within the hour"
+    env.sts_proc_profile("q", moto_auth.role_arn, "base", session_name=SESSION, cache=None)
+    other = run_sts_proc(["--profile", "q", "--refresh"], no_bus)
+    assert "profile q: note:" in other.stderr, "another profile's note is its own"
+    # Errors are never held back.
+    for _ in range(2):
+        assert "not found" in run_sts_proc(["--profile", "nope"], no_bus).stderr

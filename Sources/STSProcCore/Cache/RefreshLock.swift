@@ -51,7 +51,7 @@ final class RefreshLock {
 
     /// Creates the folder 0700 if needed and checks it is a real folder owned by this user
     /// that nobody else can enter: otherwise another user could hold our locks.
-    private static func ensurePrivateFolder(_ folder: String) -> String? {
+    static func ensurePrivateFolder(_ folder: String) -> String? {
         if mkdir(folder, 0o700) != 0 && errno != EEXIST {
             return "cannot create \(folder): \(String(cString: strerror(errno)))"
         }

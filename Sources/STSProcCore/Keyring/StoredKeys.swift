@@ -12,8 +12,11 @@ enum StoredKeys {
                                reason: "the default keyring collection is locked",
                                remedy: "Unlock it (log in to the desktop, or gnome-keyring-daemon --unlock) and try again")
         } catch {
-            throw STSProcError(.unavailable, profile: asked, failure: "cannot read the access key of profile \(profile)",
-                               reason: error.explanation, remedy: "Start a Secret Service (see the README's troubleshooting)")
+            // Without a keyring to ask, what the files say is the answer: usually a typo'd
+            // profile or a missing key, which the planning error names best.
+            var absent = ifAbsent.inProfile(asked)
+            absent.reason += " (and the keyring could not be asked: \(error.explanation))"
+            throw absent
         }
         guard let key else { throw ifAbsent.inProfile(asked) }
         return key.credentials
