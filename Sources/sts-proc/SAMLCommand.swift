@@ -31,6 +31,9 @@ struct SAMLCommand: ParsableCommand {
                 let expiry = assertion.notOnOrAfter.map {
                     $0 > service.now ? "expires \($0.iso8601)" : "expired \($0.iso8601)"
                 } ?? "no expiry stated"
+                if assertion.isEncrypted {
+                    StandardStreams.writeOutput("the assertion is encrypted: only AWS can read its roles; set role_arn and principal_arn\t\(expiry)")
+                }
                 for pair in assertion.roles {
                     StandardStreams.writeOutput("\(pair.roleARN)\t\(pair.principalARN)\t\(expiry)")
                 }

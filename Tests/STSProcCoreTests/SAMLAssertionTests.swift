@@ -77,9 +77,9 @@ import Testing
         #expect(throws: SAMLAssertion.Problem.notBase64) { try SAMLAssertion(text: "   ") }
         #expect(throws: SAMLAssertion.Problem.notXML) { try SAMLAssertion(text: Data("plain text".utf8).base64EncodedString()) }
         #expect(throws: SAMLAssertion.Problem.noRoles) { try SAMLAssertion(text: Self.response(roleValues: [])) }
-        // A Role attribute in the wrong namespace is not AWS's.
+        // A Role attribute in the wrong namespace is not AWS's, and the error says so.
         let foreign = "<r xmlns:x=\"urn:example\"><x:Attribute Name=\"https://aws.amazon.com/SAML/Attributes/Role\"><x:AttributeValue>\(admin),\(idp)</x:AttributeValue></x:Attribute></r>"
-        #expect(throws: SAMLAssertion.Problem.noRoles) { try SAMLAssertion(text: Data(foreign.utf8).base64EncodedString()) }
+        #expect(throws: SAMLAssertion.Problem.rolesOutsideTheNamespace) { try SAMLAssertion(text: Data(foreign.utf8).base64EncodedString()) }
     }
 
     @Test func choosingARolePair() throws {
@@ -99,5 +99,52 @@ import Testing
         }
         let single = try SAMLAssertion(text: Self.response(roleValues: ["\(admin),\(idp)"]))
         #expect(try single.choose(roleARN: nil, principalARN: nil).roleARN == admin)
+    }
+}
+
+@Suite struct EncryptedAndOddSAMLTests {
+    private func base64(_ xml: String) -> String { PKCE.base64URL(Array(xml.utf8)).replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/") }
+
+    private let encrypted = """
+        <samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion">\
+        <saml:EncryptedAssertion><xenc:EncryptedData xmlns:xenc="http://www.w3.org/2001/04/xmlenc#">\
+        <xenc:CipherData><xenc:CipherValue>c2VjcmV0</xenc:CipherValue></xenc:CipherData></xenc:EncryptedData>\
+        </saml:EncryptedAssertion></samlp:Response>
+        """
+
+    @Test func anEncryptedAssertionIsSentWithBothSettings() throws {
+        let assertion = try SAMLAssertion(text: base64(encrypted))
+        #expect(assertion.isEncrypted && assertion.roles.isEmpty)
+        let pair = try assertion.choose(roleARN: "arn:aws:iam::1:role/R", principalARN: "arn:aws:iam::1:saml-provider/P")
+        #expect(pair.roleARN == "arn:aws:iam::1:role/R")
+        do {
+            _ = try assertion.choose(roleARN: "arn:aws:iam::1:role/R", principalARN: nil)
+            Issue.record("an encrypted assertion needs both settings")
+        } catch {
+            #expect(error.message.contains("the SAML assertion is encrypted") && error.message.contains("principal_arn"))
+        }
+    }
+
+    @Test func roleAttributesInNoNamespaceAreNamedAsSuch() {
+        let loose = "<Response><Assertion><AttributeStatement><Attribute Name=\"https://aws.amazon.com/SAML/Attributes/Role\">"
+            + "<AttributeValue>arn:aws:iam::1:role/R,arn:aws:iam::1:saml-provider/P</AttributeValue></Attribute>"
+            + "</AttributeStatement></Assertion></Response>"
+        #expect(throws: SAMLAssertion.Problem.rolesOutsideTheNamespace) { try SAMLAssertion(text: base64(loose)) }
+    }
+
+    @Test func anUnreadableExpiryIsRefusedNamingTheValue() {
+        let xml = "<samlp:Response xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\">"
+            + "<saml:Assertion><saml:Conditions NotOnOrAfter=\"next tuesday\"/><saml:AttributeStatement>"
+            + "<saml:Attribute Name=\"https://aws.amazon.com/SAML/Attributes/Role\"><saml:AttributeValue>"
+            + "arn:aws:iam::1:role/R,arn:aws:iam::1:saml-provider/P</saml:AttributeValue></saml:Attribute>"
+            + "</saml:AttributeStatement></saml:Assertion></samlp:Response>"
+        #expect(throws: SAMLAssertion.Problem.unreadableExpiry("next tuesday")) { try SAMLAssertion(text: base64(xml)) }
+    }
+
+    @Test func longGapsReadInDaysOrYears() {
+        #expect(FederatedSignIn.span(25 * 60) == "25 min")
+        #expect(FederatedSignIn.span(5 * 3600) == "5 h")
+        #expect(FederatedSignIn.span(40 * 86_400) == "40 days")
+        #expect(FederatedSignIn.span(5_375_444 * 60) == "10 years")
     }
 }

@@ -8,6 +8,7 @@ import base64
 import os
 import shlex
 import subprocess
+import urllib.parse
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -265,3 +266,35 @@ def test_saml_sts_error(env, moto_open):
     with moto_open.injected(403, ACCESS_DENIED):
         res = run_sts_proc(["--profile", "corp"], env)
     assert_failure(res, "corp", 1, contains=["AssumeRoleWithSAML denied (AccessDenied)"])
+
+
+ENCRYPTED = base64.b64encode(
+    b'<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" '
+    b'xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion"><saml:EncryptedAssertion>'
+    b'<xenc:EncryptedData xmlns:xenc="http://www.w3.org/2001/04/xmlenc#"><xenc:CipherData>'
+    b'<xenc:CipherValue>bm90IHJlYWRhYmxlIGhlcmU=</xenc:CipherValue></xenc:CipherData></xenc:EncryptedData>'
+    b'</saml:EncryptedAssertion></samlp:Response>').decode()
+
+
+def test_an_encrypted_assertion_goes_to_sts_unchanged_with_both_settings(env, moto_open, tmp_path):
+    saved = tmp_path / "encrypted"
+    saved.write_text(ENCRYPTED)
+    federated_profile(env, "enc", saml_assertion_file=str(saved), role_arn=SAML_ROLE, principal_arn=SAML_PROVIDER)
+    expires = (datetime.now(timezone.utc) + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    answer = ('<AssumeRoleWithSAMLResponse><AssumeRoleWithSAMLResult><Credentials>'
+              '<AccessKeyId>ASIAENCRYPTEDEXAMPLE</AccessKeyId><SecretAccessKey>s</SecretAccessKey>'
+              f'<SessionToken>t</SessionToken><Expiration>{expires}</Expiration></Credentials>'
+              '</AssumeRoleWithSAMLResult></AssumeRoleWithSAMLResponse>').encode()
+    start = len(moto_open.requests())
+    with moto_open.injected(200, answer):
+        document = parse_credentials(run_sts_proc(["--profile", "enc"], env))
+    assert document["AccessKeyId"] == "ASIAENCRYPTEDEXAMPLE"
+    sent = [r for r in moto_open.requests()[start:] if r.action == "AssumeRoleWithSAML"]
+    form = urllib.parse.parse_qs(sent[0].body.decode())
+    assert form["SAMLAssertion"] == [ENCRYPTED] and form["RoleArn"] == [SAML_ROLE] and form["PrincipalArn"] == [SAML_PROVIDER]
+    # Without principal_arn: one line that says why, and no request.
+    federated_profile(env, "half", saml_assertion_file=str(saved), role_arn=SAML_ROLE)
+    res = run_sts_proc(["--profile", "half"], env)
+    assert_failure(res, "half", 2, contains=["the SAML assertion is encrypted", "principal_arn"])
+    roles = run_sts_proc(["saml", "roles", "--assertion-file", str(saved)], env)
+    assert roles.rc == 0 and "encrypted" in roles.stdout

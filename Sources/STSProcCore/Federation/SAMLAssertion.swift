@@ -14,6 +14,9 @@ public struct SAMLAssertion: Sendable, Equatable {
     public var notOnOrAfter: UTCTime?
     /// The base64 text to send to STS: what was given, less whitespace and URL encoding.
     public var encoded: String
+    /// An `EncryptedAssertion`: AWS decrypts it with the SAML provider's private key, so
+    /// STS accepts it, but its roles cannot be read here; role_arn and principal_arn say them.
+    public var isEncrypted: Bool
 
     static let assertionNamespace = "urn:oasis:names:tc:SAML:2.0:assertion"
     static let roleAttribute = "https://aws.amazon.com/SAML/Attributes/Role"
@@ -22,6 +25,10 @@ public struct SAMLAssertion: Sendable, Equatable {
         case notBase64
         case notXML
         case noRoles
+        /// Role attributes in no namespace (or another one): not a SAML 2.0 assertion STS reads.
+        case rolesOutsideTheNamespace
+        /// A `NotOnOrAfter` that is not a time (its value).
+        case unreadableExpiry(String)
     }
 
     public init(text: String) throws(Problem) {
@@ -41,10 +48,22 @@ public struct SAMLAssertion: Sendable, Equatable {
                 $0.localName == "AttributeValue" && $0.namespaceURI == Self.assertionNamespace
             }.map { $0.text.trimmingWhitespace() }.compactMap(Self.rolePair)
         }
-        guard !roles.isEmpty else { throw .noRoles }
-        let limits = (Self.assertionElements(named: "Conditions", in: root)
-                      + Self.assertionElements(named: "SubjectConfirmationData", in: root))
-            .compactMap { $0.attributes["NotOnOrAfter"].flatMap { UTCTime(iso8601: $0) } }
+        isEncrypted = roles.isEmpty && !Self.assertionElements(named: "EncryptedAssertion", in: root).isEmpty
+        if roles.isEmpty && !isEncrypted {
+            let looseRoles = root.all(named: "Attribute").contains {
+                $0.attributes["Name"] == Self.roleAttribute && $0.namespaceURI != Self.assertionNamespace
+            }
+            throw looseRoles ? .rolesOutsideTheNamespace : .noRoles
+        }
+        var limits: [UTCTime] = []
+        for element in Self.assertionElements(named: "Conditions", in: root)
+            + Self.assertionElements(named: "SubjectConfirmationData", in: root) {
+            guard let text = element.attributes["NotOnOrAfter"] else { continue }
+            guard let time = UTCTime(iso8601: text.trimmingWhitespace()) else {
+                throw .unreadableExpiry(String(text.prefix(64)))
+            }
+            limits.append(time)
+        }
         notOnOrAfter = limits.min()
     }
 
@@ -98,6 +117,14 @@ extension SAMLAssertion {
     /// The pair to use for `roleARN` / `principalARN` as configured (either may be unset).
     /// Errors say which roles the assertion offers.
     func choose(roleARN: String?, principalARN: String?) throws(STSProcError) -> RolePair {
+        if isEncrypted {
+            guard let roleARN, let principalARN else {
+                throw STSProcError(.configuration, failure: "the SAML assertion is encrypted",
+                                   reason: "its roles can only be read by AWS (with the SAML provider's private key)",
+                                   remedy: "Set both role_arn and principal_arn (the provider's ARN) in the profile")
+            }
+            return RolePair(roleARN: roleARN, principalARN: principalARN)
+        }
         let offered = roles.map { "\($0.roleARN) (via \($0.principalARN))" }.joined(separator: ", ")
         let forRole = roleARN.map { role in roles.filter { $0.roleARN == role } } ?? roles
         if forRole.isEmpty {
