@@ -8,6 +8,7 @@ enum EntryPoint {
     /// third of the process's own start-up, BENCHMARKS.md) and runs the default command
     /// as the parser would. Every other form goes through the parser.
     static func main() {
+        RunDeadline.markStart()
         StandardStreams.ensureOpen()
         let arguments = Array(CommandLine.arguments.dropFirst())
         if let profile = fastPathProfile(arguments) {

@@ -8,13 +8,15 @@ Failure = empty stdout, exactly one stderr line `sts-proc: profile P: ...`, exit
 from __future__ import annotations
 
 import json
+import subprocess
+import time
 import urllib.parse
 from datetime import datetime, timezone
 
 import pytest
 
 from e2e_servers import HTML_500_BODY
-from e2e_support import (CHAIN_HOP_SESSION, Keys, assert_failure, caller_arn,
+from e2e_support import (CHAIN_HOP_SESSION, Keys, assert_failure, caller_arn, sts_proc_bin,
                          parse_credentials, run_aws, run_boto3_caller_identity, run_sts_proc)
 
 SESSION = CHAIN_HOP_SESSION  # "e2e-sess": ci-chain-role trusts ci-role sessions of this name
@@ -391,3 +393,28 @@ def test_fast_path_forms_match_the_parsed_command(env, moto_auth):
     # Anything else is the parser's: a flag where the name should be is a usage error.
     res = run_sts_proc(["--profile", "--refresh"], env)
     assert res.rc == 64 and res.stdout == ""
+
+
+def test_one_deadline_bounds_the_whole_run_against_a_silent_sts(aws_env, moto_auth):
+    """An STS that accepts the connection and never answers: the run ends at its deadline
+    (sts_proc_timeout, here 5 s) with one line, however many attempts and waiters."""
+    aws_env.credentials("base", moto_auth.user)
+    aws_env.sts_proc_profile("p", moto_auth.role_arn, "base", session_name=SESSION, cache=None,
+                             sts_proc_timeout="5", max_attempts="10")
+    moto_auth.hold(30, times=50)
+    try:
+        started = time.monotonic()
+        processes = [subprocess.Popen([sts_proc_bin(), "--profile", "p"], env=aws_env, stdin=subprocess.DEVNULL,
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
+        results = [(p.communicate(timeout=30), p.returncode) for p in processes]
+        elapsed = time.monotonic() - started
+        # The AWS CLI shows the same line.
+        cli = run_aws(["sts", "get-caller-identity", "--profile", "p"], aws_env)
+    finally:
+        moto_auth.clear_injections()
+    assert elapsed < 9, f"the callers took {elapsed:.1f} s against a 5 s deadline"
+    for (out, err), rc in results:
+        assert rc == 3 and out == "", err
+        assert len(err.splitlines()) == 1, err
+        assert "gave up at the run's deadline of 5 s" in err or "deadline" in err, err
+    assert cli.rc != 0 and "deadline" in cli.stderr, cli.stderr

@@ -17,10 +17,14 @@ struct CachingCredentialProvider {
         let ssoRole: String? = if case .sso(let source) = plan.source { source.roleDescription } else { nil }
         let roleARN = plan.finalRoleARN ?? ssoRole ?? plan.mfa.map { "MFA session for \($0.serialNumber)" } ?? "the SAML role"
         let entry = CacheEntry(profile: plan.profile, key: CacheKey(plan: plan), roleARN: roleARN)
-        return try cache.credentials(
-            for: entry, validAfter: now.adding(seconds: Int64(plan.cachePolicy.minimumTTL)), refresh: refresh,
-            label: "sts-proc: \(plan.profile) → \(roleARN)", notePrefix: Self.notePrefix(plan.profile), preload: preload,
-            fetch: { () throws(STSProcError) in try fetch(plan) })
+        do {
+            return try cache.credentials(
+                for: entry, validAfter: now.adding(seconds: Int64(plan.cachePolicy.minimumTTL)), refresh: refresh,
+                label: "sts-proc: \(plan.profile) → \(roleARN)", notePrefix: Self.notePrefix(plan.profile), preload: preload,
+                fetch: { () throws(STSProcError) in try fetch(plan) })
+        } catch {
+            throw error.inProfile(plan.profile)
+        }
     }
 
     static func notePrefix(_ profile: String) -> String { "sts-proc: profile \(profile): note: " }

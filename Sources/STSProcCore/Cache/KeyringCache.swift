@@ -103,8 +103,8 @@ private struct Run {
         case .keyringUnusable: return try fetch()
         case .miss: break
         }
-        let lock = lockProblem == nil ? takeLock() : nil
-        if let lockProblem { noteNoLock(lockProblem) }
+        let lock = lockProblem == nil ? try takeLock() : nil
+        if let lockProblem { try noteNoLock(lockProblem) }
         defer { lock?.release() }
         if lock != nil {
             if let credentials = readCopy() { return credentials }
@@ -123,22 +123,26 @@ private struct Run {
     /// The kernel copy stays until the new credential replaces it: while the refresh runs,
     /// and if it fails, other callers are served as before.
     mutating func refresh(fetch: () throws(STSProcError) -> AWSCredentials) throws(STSProcError) -> AWSCredentials {
-        let lock = takeLock()
+        let lock = try takeLock()
         defer { lock?.release() }
         return try fetchAndStore(fetch)
     }
 
     /// The refresh lock, or nil (with a note) when it cannot be had.
-    private func takeLock() -> RefreshLock? {
+    private func takeLock() throws(STSProcError) -> RefreshLock? {
         switch RefreshLock.acquire(name: entry.key.lockName, folder: cache.lockFolder, timeLimit: cache.lockTimeLimit) {
         case .acquired(let lock, _): return lock
         case .unavailable(let reason):
-            noteNoLock(reason)
+            try noteNoLock(reason)
             return nil
         }
     }
 
-    private func noteNoLock(_ reason: String) {
+    /// Going on without the lock, unless the wait for it used up the run's deadline.
+    private func noteNoLock(_ reason: String) throws(STSProcError) {
+        if RunDeadline.isPast {
+            throw RunDeadline.reached(waitingFor: "another sts-proc's refresh of profile \(entry.profile) (its refresh lock)")
+        }
         cache.note("\(notePrefix)\(reason); refreshing without the lock.")
     }
 

@@ -42,7 +42,7 @@ final class RefreshLock {
         let path = folder + "/" + name + ".lock"
         let descriptor = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { return .unavailable("cannot open \(path): \(String(cString: strerror(errno)))") }
-        if case .acquired(let waited) = ExclusiveLock.take(descriptor, within: timeLimit) {
+        if case .acquired(let waited) = ExclusiveLock.take(descriptor, within: RunDeadline.limit(timeLimit)) {
             return .acquired(RefreshLock(descriptor: descriptor), waited: waited)
         }
         close(descriptor)

@@ -81,6 +81,7 @@ public struct Doctor {
         report.explanation.append(("endpoint", "\(plan.endpoint.url) (from \(plan.endpoint.origin)), signing region \(plan.endpoint.signingRegion)"))
         if let bundle = plan.caBundlePath { report.explanation.append(("CA file", bundle)) }
         report.explanation.append(("retries", "up to \(plan.maxAttempts) attempts"))
+        report.explanation.append(("deadline", "\(Int(plan.timeoutSeconds)) s for the whole run (sts_proc_timeout), under the Go SDKs' 60 s"))
         if !plan.cachePolicy.isEnabled {
             report.explanation.append(("cache", "off (sts_proc_cache = none): every call asks STS"))
         } else if !plan.obtainsTemporaryCredentials {

@@ -38,6 +38,13 @@ final class CurlTransport: HTTPTransport {
     static func preload() { _ = curlGlobalInitCode }
 
     func send(_ request: HTTPRequest) throws(TransportFailure) -> HTTPResponse {
+        // Every request ends by the run's deadline, whatever its own limits.
+        var request = request
+        let left = RunDeadline.remaining
+        guard left > 0.05 else { throw .timedOut("the run's deadline had passed") }
+        let leftMilliseconds = Int(min(left * 1000, Double(Int32.max)))
+        request.connectTimeoutMilliseconds = min(request.connectTimeoutMilliseconds, leftMilliseconds)
+        request.totalTimeoutMilliseconds = min(request.totalTimeoutMilliseconds, leftMilliseconds)
         stsproc_curl_easy_reset(handle)
         var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         let buffer = ResponseBuffer(limit: request.maximumResponseBytes)

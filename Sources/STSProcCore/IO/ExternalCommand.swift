@@ -11,7 +11,8 @@ enum ExternalCommand {
         var reason: String
     }
 
-    static func run(_ commandLine: String, timeLimit: Double, outputLimit: Int = 1 << 20) throws(Failure) -> [UInt8] {
+    static func run(_ commandLine: String, timeLimit requested: Double, outputLimit: Int = 1 << 20) throws(Failure) -> [UInt8] {
+        let timeLimit = RunDeadline.limit(requested)
         guard let words = ShellWords.split(commandLine), let program = words.first else {
             throw Failure(reason: "the command line is empty or has an unclosed quote")
         }

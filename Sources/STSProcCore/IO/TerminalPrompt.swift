@@ -31,7 +31,7 @@ enum TerminalPrompt {
             if !echo { _ = "\n".withCString { write(terminal, $0, 1) } }
         }
         var line: [UInt8] = []
-        let end = MonotonicClock.now() + timeLimit
+        let end = MonotonicClock.now() + RunDeadline.limit(timeLimit)
         while line.count < 4096 {
             let remaining = end - MonotonicClock.now()
             guard remaining > 0 else {

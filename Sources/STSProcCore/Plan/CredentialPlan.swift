@@ -171,6 +171,8 @@ public struct CredentialPlan: Sendable, Equatable {
     public var cachePolicy: CachePolicy
     /// With `mfa_serial`: the source keys are first exchanged for an MFA session.
     public var mfa: MFASettings?
+    /// `sts_proc_timeout`: the whole run ends by then (`RunDeadline`).
+    public var timeoutSeconds: Double = RunDeadline.defaultSeconds
 
     /// The role whose credentials the plan yields, if any.
     public var finalRoleARN: String? { roles.last?.parameters.roleARN ?? source.roleARN }

@@ -29,12 +29,17 @@ public struct PlanBuilder {
                 (source, roles, mfaProfile) = (.storedKeys(profile: profileName, ifAbsent: profileNotFound(profileName)), [], nil)
             }
             let connection = try ConnectionSettingsReader(profile: profile, config: config, environment: environment).read()
-            return CredentialPlan(profile: profileName, source: source, roles: roles,
-                                  endpoint: connection.endpoint, caBundlePath: connection.caBundlePath,
-                                  maxAttempts: connection.maxAttempts, cachePolicy: try cachePolicy(of: profile),
-                                  mfa: try mfaProfile.map { (mfaProfile: Profile) throws(STSProcError) in
-                                      try mfaSettings(of: mfaProfile, top: profile, source: source)
-                                  })
+            var plan = CredentialPlan(profile: profileName, source: source, roles: roles,
+                                      endpoint: connection.endpoint, caBundlePath: connection.caBundlePath,
+                                      maxAttempts: connection.maxAttempts, cachePolicy: try cachePolicy(of: profile),
+                                      mfa: try mfaProfile.map { (mfaProfile: Profile) throws(STSProcError) in
+                                          try mfaSettings(of: mfaProfile, top: profile, source: source)
+                                      })
+            if let timeout = profile.ownSetting("timeout") {
+                plan.timeoutSeconds = Double(try SettingParsers.positiveInteger(timeout, key: "sts_proc_timeout",
+                                                                                range: RunDeadline.allowedSeconds))
+            }
+            return plan
         } catch {
             throw error.inProfile(profileName)
         }

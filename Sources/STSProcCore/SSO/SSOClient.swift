@@ -176,8 +176,8 @@ struct SSOClient {
                 failure = .transport(error)
                 retryable = error.isRetryable
             }
-            guard retryable, attempt < session.maxAttempts else { throw failure }
-            pacing.sleep(seconds: pacing.delay(afterAttempt: attempt))
+            guard retryable, attempt < session.maxAttempts, !RunDeadline.isPast else { throw failure }
+            pacing.sleep(seconds: RunDeadline.limit(pacing.delay(afterAttempt: attempt)))
             attempt += 1
         }
     }

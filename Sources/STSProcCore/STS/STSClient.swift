@@ -128,11 +128,14 @@ final class STSClient {
             case .done(let reply):
                 return reply
             case .failed(var error, let retryable):
+                if RunDeadline.isPast {
+                    throw RunDeadline.reached(waitingFor: "\(action) at \(connection.endpoint.url) (attempt \(attempt))")
+                }
                 guard retryable, attempt < connection.maxAttempts else {
                     if attempt > 1 { error.reason += " (after \(attempt) attempts)" }
                     throw error
                 }
-                pacing.sleep(seconds: pacing.delay(afterAttempt: attempt))
+                pacing.sleep(seconds: RunDeadline.limit(pacing.delay(afterAttempt: attempt)))
                 attempt += 1
             }
         }

@@ -39,6 +39,7 @@ public struct CredentialService {
 
     func credentials(for plan: CredentialPlan, refresh: Bool = false,
                      note: @escaping (String) -> Void) throws(STSProcError) -> AWSCredentials {
+        RunDeadline.set(seconds: plan.timeoutSeconds)
         let cache = KeyringCache(store: SecretServiceStore(), lockFolder: RefreshLock.folder(environment: environment),
                                  note: note, kernel: plan.cachePolicy.usesKernelKeyring ? KernelKeyringCache() : nil)
         let now = self.now
