@@ -181,34 +181,38 @@ def test_doctor_says_where_keys_come_from(keys_env, moto_auth):
     assert "PROBLEM [keys-in-two-places]" in out.stdout + out.stderr
 
 
-@pytest.fixture
-def rotator(moto_auth):
-    """An IAM user of its own (a rotate deletes keys), allowed to manage its keys and call STS."""
+def make_rotator(moto_auth, actions: list[str]):
+    """An IAM user of its own (a rotate deletes keys) allowed `actions`; returns its name,
+    key ID and secret, a function listing its keys in IAM, and one that changes its policy."""
     import secrets
 
     import boto3
     server = moto_auth.server
     name = "rotator-" + secrets.token_hex(4)
-    server.set_auth(False)
-    try:
-        iam = boto3.client("iam", endpoint_url=server.direct_url, region_name="us-east-1",
-                           aws_access_key_id="setup", aws_secret_access_key="setup")
-        iam.create_user(UserName=name)
-        iam.put_user_policy(UserName=name, PolicyName="self", PolicyDocument=json.dumps({
-            "Version": "2012-10-17",
-            "Statement": [{"Effect": "Allow", "Action": ["iam:*AccessKey*", "sts:GetCallerIdentity"], "Resource": "*"}]}))
-        key = iam.create_access_key(UserName=name)["AccessKey"]
-    finally:
-        server.set_auth(True)
+    iam = boto3.client("iam", endpoint_url=server.direct_url, region_name="us-east-1",
+                       aws_access_key_id="setup", aws_secret_access_key="setup")
 
-    def keys_in_iam() -> list[str]:
+    def as_admin(call):
         server.set_auth(False)
         try:
-            return [k["AccessKeyId"] for k in iam.list_access_keys(UserName=name)["AccessKeyMetadata"]]
+            return call()
         finally:
             server.set_auth(True)
 
-    return name, key["AccessKeyId"], key["SecretAccessKey"], keys_in_iam
+    def allow(allowed: list[str]) -> None:
+        as_admin(lambda: iam.put_user_policy(UserName=name, PolicyName="self", PolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": allowed, "Resource": "*"}]})))
+
+    as_admin(lambda: iam.create_user(UserName=name))
+    allow(actions)
+    key = as_admin(lambda: iam.create_access_key(UserName=name))["AccessKey"]
+    keys_in_iam = lambda: [k["AccessKeyId"] for k in as_admin(lambda: iam.list_access_keys(UserName=name))["AccessKeyMetadata"]]  # noqa: E731
+    return name, key["AccessKeyId"], key["SecretAccessKey"], keys_in_iam, allow
+
+
+@pytest.fixture
+def rotator(moto_auth):
+    return make_rotator(moto_auth, ["iam:*AccessKey*", "sts:GetCallerIdentity"])[:4]
 
 
 def test_rotate_leaves_exactly_one_working_key(keys_env, moto_auth, rotator):
@@ -270,3 +274,24 @@ def test_no_secret_reaches_the_command_line_of_a_process_sts_proc_starts(keys_en
     assert b"sts-proc" in recorded
     assert user.secret_access_key.encode() not in recorded
     assert user.secret_access_key not in res.stdout + res.stderr
+
+
+def test_a_rotate_that_could_not_delete_the_old_key_is_finished_by_the_next(keys_env, moto_auth):
+    """Never lose a working key: the old key stays recorded when IAM refuses to delete it,
+    and the next rotate deletes it first; the user ends with one key, stored."""
+    name, old_id, old_secret, keys_in_iam, allow = make_rotator(
+        moto_auth, ["iam:CreateAccessKey", "iam:ListAccessKeys", "sts:GetCallerIdentity"])
+    keys_env["AWS_ENDPOINT_URL_IAM"] = moto_auth.endpoint
+    keys_env.profile("base", region="us-east-1")
+    assert add(keys_env, f"{old_id}\n{old_secret}\n").rc == 0
+    first = run_sts_proc(["keys", "rotate", "--profile", "base"], keys_env, timeout=90)
+    assert first.rc == 1 and "was not deleted" in first.stderr and "run sts-proc keys rotate" in first.stderr.lower()
+    assert len(keys_in_iam()) == 2
+    whoami = run_sts_proc(["whoami", "--profile", "base"], keys_env)
+    assert whoami.rc == 0 and name in whoami.stdout, "the stored (new) key must work"
+    allow(["iam:*AccessKey*", "sts:GetCallerIdentity"])
+    second = run_sts_proc(["keys", "rotate", "--profile", "base"], keys_env, timeout=90)
+    assert second.rc == 0, second.stderr
+    in_iam = keys_in_iam()
+    assert len(in_iam) == 1 and old_id not in in_iam
+    assert f"{in_iam[0][:4]}…{in_iam[0][-4:]}" in run_sts_proc(["keys", "list"], keys_env).stdout
