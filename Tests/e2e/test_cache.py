@@ -336,3 +336,21 @@ def test_a_note_is_printed_once_an_hour_per_profile(env, moto_auth):
     # Errors are never held back.
     for _ in range(2):
         assert "not found" in run_sts_proc(["--profile", "nope"], no_bus).stderr
+
+
+def test_the_leaders_failure_is_shared_with_its_waiters(env, moto_auth):
+    """A burst whose leader is refused: the waiters fail at once with the same line instead
+    of each asking STS again (STS refuses only once here, so a second request would succeed)."""
+    counter = Counter(moto_auth)
+    moto_auth.hold(1.5, times=1)  # the leader's request is slow, so the others queue behind it
+    with moto_auth.injected(403, ACCESS_DENIED, times=1):
+        processes = [subprocess.Popen([sts_proc_bin(), "--profile", "p"], env=env, stdin=subprocess.DEVNULL,
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(16)]
+        results = [(process.communicate(timeout=60), process.returncode) for process in processes]
+    assert counter.delta == 1, f"{counter.delta} AssumeRole requests for one burst"
+    lines = {err.strip() for (_, err), _ in results}
+    assert len(lines) == 1 and "AccessDenied" in lines.pop()
+    assert {rc for _, rc in results} == {1}
+    # A later run, past the record's lifetime or not waiting on anyone, tries again.
+    time.sleep(0.2)
+    assert parse_credentials(run_sts_proc(["--profile", "p"], env))

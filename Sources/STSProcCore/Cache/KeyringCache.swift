@@ -60,11 +60,14 @@ private struct Run {
     /// makes one keyring lookup and one fetch instead of 64 concurrent lookups, which on a
     /// busy machine had pushed some past the keyring time limit.
     mutating func leadOrFollow(fetch: () throws(STSProcError) -> AWSCredentials) throws(STSProcError) -> LeadOutcome {
+        let waitStarted = SharedFailure.wallClock()
         switch RefreshLock.acquire(name: entry.key.lockName, folder: cache.lockFolder, timeLimit: cache.lockTimeLimit) {
         case .acquired(let lock, let waited):
             defer { lock.release() }
             // A holder that finished between our first look and the lock left its copy.
             if let credentials = readCopy() { return .served(credentials) }
+            // Or it failed while we waited: its failure is ours too, without trying again.
+            if waited, let failure = sharedFailure.read(since: waitStarted) { throw failure }
             // The leader left no copy (its keyring was unusable, its fetch failed, or the
             // kernel refused the copy): each goes its own way rather than queueing here.
             if waited { return .goOn(lockProblem: nil) }
@@ -156,8 +159,10 @@ private struct Run {
             credentials = try fetch()
         } catch {
             pendingStore.abandon()
+            sharedFailure.record(error)
             throw error
         }
+        sharedFailure.clear()
         // A credential that cannot outlive `validAfter` would never be served again.
         guard let expiration = credentials.expiration, expiration > validAfter else {
             pendingStore.abandon()
@@ -178,6 +183,8 @@ private struct Run {
         let preload = self.preload
         preloading = Deadline.start { preload(); return true }
     }
+
+    private var sharedFailure: SharedFailure { SharedFailure(folder: cache.lockFolder, lockName: entry.key.lockName) }
 
     private func readCopy() -> AWSCredentials? {
         cache.kernel?.read(profile: entry.profile, material: entry.key.material, validAfter: validAfter)
