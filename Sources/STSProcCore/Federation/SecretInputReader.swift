@@ -21,6 +21,7 @@ enum SecretInputReader {
             do {
                 bytes = try ExternalCommand.run(command, timeLimit: timeLimit, outputLimit: limit)
             } catch {
+                if RunDeadline.isPast { throw RunDeadline.reached(waitingFor: "\(setting) \(ShellWords.programName(command))") }
                 throw STSProcError(.configuration, failure: "\(setting) failed", reason: error.reason,
                                    remedy: "Run the command yourself to see what it needs")
             }

@@ -22,8 +22,14 @@ final class LoopbackRedirectServer {
     private final class Mailbox: Sendable {
         let received = Mutex<Redirect?>(nil)
         let wakeUp: (read: Int32, write: Int32)
+        /// Only a redirect carrying this login's `state` counts: anything else on the port
+        /// (another page, another user) neither ends nor aborts the login.
+        let expectedState: String
 
-        init(wakeUp: (Int32, Int32)) { self.wakeUp = wakeUp }
+        init(wakeUp: (Int32, Int32), expectedState: String) {
+            self.wakeUp = wakeUp
+            self.expectedState = expectedState
+        }
     }
 
     private let daemon: OpaquePointer
@@ -31,7 +37,7 @@ final class LoopbackRedirectServer {
     private let context: Unmanaged<Mailbox>
     let port: UInt16
 
-    init() throws(Failure) {
+    init(expectedState: String) throws(Failure) {
         guard stsproc_mhd_available() != 0 else { throw .libraryMissing }
         var ends: [Int32] = [0, 0]
         guard pipe(&ends) == 0 else { throw .cannotListen }
@@ -39,7 +45,7 @@ final class LoopbackRedirectServer {
             _ = fcntl(end, F_SETFD, FD_CLOEXEC)
             _ = fcntl(end, F_SETFL, O_NONBLOCK)
         }
-        let mailbox = Mailbox(wakeUp: (ends[0], ends[1]))
+        let mailbox = Mailbox(wakeUp: (ends[0], ends[1]), expectedState: expectedState)
         let context = Unmanaged.passRetained(mailbox)
         guard let daemon = stsproc_mhd_start_loopback({ context, connection, _, _, _, _, _, _ in
             guard let context, let connection else { return stsproc_mhd_refuse() }
@@ -48,6 +54,9 @@ final class LoopbackRedirectServer {
             let redirect = Redirect(code: argument("code"), state: argument("state"), error: argument("error"))
             guard redirect.code != nil || redirect.error != nil else {
                 return stsproc_mhd_respond(connection, 404, "<p>Not found.</p>")
+            }
+            guard redirect.state == mailbox.expectedState else {
+                return stsproc_mhd_respond(connection, 400, "<p>sts-proc: this is not the sign-in it is waiting for.</p>")
             }
             mailbox.received.withLock { received in
                 if received == nil { received = redirect }

@@ -35,6 +35,7 @@ enum TerminalPrompt {
         while line.count < 4096 {
             let remaining = end - MonotonicClock.now()
             guard remaining > 0 else {
+                if RunDeadline.isPast { throw RunDeadline.reached(waitingFor: "an answer on the terminal") }
                 throw STSProcError(.configuration, failure: "nothing was entered",
                                    reason: "nothing was typed within \(Int(timeLimit)) s", remedy: "Run the command again")
             }

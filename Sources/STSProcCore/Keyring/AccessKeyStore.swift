@@ -36,10 +36,12 @@ struct AccessKeyStore {
             let found = try session.search(Self.match(profile: profile), all: true)
             let unlocked = found.filter { !$0.isLocked }
             if unlocked.isEmpty && !found.isEmpty { throw .locked }
+            var keys: [StoredAccessKey] = []
             for item in unlocked {
-                if let text = try item.loadSecret(), let key = Self.decode(text, profile: profile) { return key }
+                if let text = try item.loadSecret(), let key = Self.decode(text, profile: profile) { keys.append(key) }
             }
-            return nil
+            // Should an old item have survived a replacement, the newest key is the one in use.
+            return keys.max { $0.created.secondsSinceEpoch < $1.created.secondsSinceEpoch }
         }
     }
 
@@ -56,9 +58,10 @@ struct AccessKeyStore {
         let label = "sts-proc: access key of \(key.profile) (\(StoredAccessKey.masked(key.credentials.accessKeyID)))"
         try withSession { [attributes] session throws(KeyringFailure) in
             try session.store(attributes, label: label, secret: secret)
-            for item in try session.search(Self.match(profile: key.profile), all: true)
+            // Best effort: the new key is stored, and `load` prefers the newest item.
+            for item in (try? session.search(Self.match(profile: key.profile), all: true)) ?? []
             where !item.isLocked && item.attributes["access_key_id"] != attributes["access_key_id"] {
-                try item.delete()
+                try? item.delete()
             }
         }
     }

@@ -18,6 +18,7 @@ enum MFACodeReader {
                 code = String(decoding: try ExternalCommand.run(command, timeLimit: timeLimit, outputLimit: 4096),
                               as: UTF8.self).trimmingWhitespace()
             } catch {
+                if RunDeadline.isPast { throw RunDeadline.reached(waitingFor: "mfa_process \(ShellWords.programName(command))") }
                 throw STSProcError(.configuration, failure: "mfa_process failed", reason: error.reason,
                                    remedy: "Run the command yourself to see what it needs")
             }

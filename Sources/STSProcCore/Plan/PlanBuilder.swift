@@ -117,8 +117,9 @@ public struct PlanBuilder {
             case (nil, let credentialSource?):
                 return (try environmentSource(credentialSource, profile: current), rolesTopDown.reversed(), mfaProfile)
             case (let sourceName?, nil):
-                // botocore lets a profile name itself as source when it also holds keys.
-                if sourceName == current.name, holdsKeys {
+                // botocore lets a profile name itself as source when it also holds keys (in a
+                // file, or since keys import in the keyring).
+                if sourceName == current.name {
                     return (try staticSource(of: current, isTop: false), rolesTopDown.reversed(), mfaProfile)
                 }
                 if let start = visited.firstIndex(of: sourceName) {
@@ -152,6 +153,11 @@ public struct PlanBuilder {
             return try staticSource(of: profile, isTop: false)
         }
         if let command = profile.setting("credential_process") {
+            // `sts-proc --profile <itself>` on a profile with no role just serves its own key
+            // (from the keyring, after keys import): the same key, read directly.
+            if CredentialProcessLine.callsSTSProc(command), CredentialProcessLine.targetProfile(command) == profile.name {
+                return try staticSource(of: profile, isTop: false)
+            }
             // An sts-proc line for a profile already on the way would call this chain again.
             if CredentialProcessLine.callsSTSProc(command),
                let target = CredentialProcessLine.targetProfile(command), visited.contains(target) {

@@ -54,6 +54,7 @@ struct PlanExecutor {
         do {
             output = try ExternalCommand.run(source.command, timeLimit: source.timeLimit)
         } catch {
+            if RunDeadline.isPast { throw RunDeadline.reached(waitingFor: "credential_process of profile \(source.profile) (\(program))") }
             throw STSProcError(.configuration, failure: "credential_process of source profile \(source.profile) failed",
                                reason: error.reason, remedy: "Run \(program) by hand to see what it needs")
         }

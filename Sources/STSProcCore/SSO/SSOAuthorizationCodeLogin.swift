@@ -14,9 +14,10 @@ struct SSOAuthorizationCodeLogin {
     func run(profile: String?) throws(STSProcError) -> SSOToken {
         let registration = try SSOClientRegistrar(session: session, client: client, cache: cache, now: wallClock())
             .registration(forAuthorizationCode: true, profile: profile)
+        let state = PKCE.makeState()
         let server: LoopbackRedirectServer
         do {
-            server = try LoopbackRedirectServer()
+            server = try LoopbackRedirectServer(expectedState: state)
         } catch .libraryMissing {
             throw STSProcError(.configuration, profile: profile, failure: "cannot receive the browser's redirect",
                                reason: "libmicrohttpd.so.12 is not installed",
@@ -30,7 +31,6 @@ struct SSOAuthorizationCodeLogin {
             throw STSProcError(.configuration, profile: profile, failure: "cannot start the login",
                                reason: "GLib could not be loaded for SHA-256", remedy: "Install libsecret-1-0")
         }
-        let state = PKCE.makeState()
         let redirectURI = "http://127.0.0.1:\(server.port)/oauth/callback"
         let scopes = registration.scopes ?? session.scopes ?? ["sso:account:access"]
         let query: [(String, String)] = [
@@ -44,12 +44,18 @@ struct SSOAuthorizationCodeLogin {
                                reason: "the browser did not come back within \(Int(waitLimit / 60)) minutes",
                                remedy: "Run sts-proc sso login again, or add --use-device-code where no browser can reach 127.0.0.1")
         }
+        // The server passes on only redirects with this login's state; checked again here.
+        guard redirect.state == state else {
+            throw STSProcError(.rejected, profile: profile, failure: "the login was refused",
+                               reason: "the redirect's state does not match this login (another browser tab?)",
+                               remedy: "Run sts-proc sso login again")
+        }
         if let error = redirect.error {
             throw STSProcError(.rejected, profile: profile, failure: "the login was denied",
                                reason: "the authorization server answered '\(error.prefix(64))'",
                                remedy: "Run sts-proc sso login again and approve the request in the browser")
         }
-        guard redirect.state == state, let code = redirect.code else {
+        guard let code = redirect.code else {
             throw STSProcError(.rejected, profile: profile, failure: "the login was refused",
                                reason: "the redirect's state does not match this login (another browser tab?)",
                                remedy: "Run sts-proc sso login again")

@@ -46,7 +46,8 @@ struct SSOClient {
     // MARK: - OIDC
 
     func createToken(_ fields: [String: String]) throws(SSOFailure) -> TokenGrant {
-        try post(session.oidcURL + "/token", body: fields, as: TokenGrant.self)
+        let secrets = ["clientSecret", "refreshToken", "deviceCode", "code", "codeVerifier"].compactMap { fields[$0] }
+        return try post(session.oidcURL + "/token", body: fields, secrets: secrets, as: TokenGrant.self)
     }
 
     func registerClient(name: String, scopes: [String]?, grantTypes: [String]?, redirectURI: String?,
@@ -62,13 +63,13 @@ struct SSOClient {
         return try post(session.oidcURL + "/client/register",
                         body: Body(clientName: name, scopes: scopes, grantTypes: grantTypes,
                                    redirectUris: redirectURI.map { [$0] }, issuerUrl: issuerURL),
-                        as: Registration.self)
+                        secrets: [], as: Registration.self)
     }
 
     func startDeviceAuthorization(clientID: String, clientSecret: String) throws(SSOFailure) -> DeviceAuthorization {
         try post(session.oidcURL + "/device_authorization",
                  body: ["clientId": clientID, "clientSecret": clientSecret, "startUrl": session.startURL],
-                 as: DeviceAuthorization.self)
+                 secrets: [clientSecret], as: DeviceAuthorization.self)
     }
 
     // MARK: - Portal
@@ -104,8 +105,11 @@ struct SSOClient {
         repeat {
             let page = try get("/assignment/accounts", query: [("max_result", "100")] + (next.map { [("next_token", $0)] } ?? []),
                                accessToken: accessToken, as: Page.self)
+            let previous = next
             accounts += page.accountList ?? []
             next = page.nextToken.flatMap { $0.isEmpty ? nil : $0 }
+            // A server that keeps paging without progress must not keep us forever.
+            if (page.accountList ?? []).isEmpty || next == previous { break }
         } while next != nil && accounts.count < 100_000
         return accounts
     }
@@ -122,8 +126,10 @@ struct SSOClient {
         repeat {
             let query = [("account_id", accountID), ("max_result", "100")] + (next.map { [("next_token", $0)] } ?? [])
             let page = try get("/assignment/roles", query: query, accessToken: accessToken, as: Page.self)
+            let previous = next
             roles += (page.roleList ?? []).map(\.roleName)
             next = page.nextToken.flatMap { $0.isEmpty ? nil : $0 }
+            if (page.roleList ?? []).isEmpty || next == previous { break }
         } while next != nil && roles.count < 100_000
         return roles
     }
@@ -131,17 +137,17 @@ struct SSOClient {
     func logout(accessToken: String) throws(SSOFailure) {
         let request = HTTPRequest(method: .post, url: session.portalURL + "/logout", body: "",
                                   headers: ["x-amz-sso_bearer_token: \(accessToken)"], caBundlePath: session.caBundlePath)
-        _ = try send(request)
+        _ = try send(request, secrets: [accessToken])
     }
 
     // MARK: - One call
 
-    private func post<Body: Encodable, Answer: Decodable>(_ url: String, body: Body,
+    private func post<Body: Encodable, Answer: Decodable>(_ url: String, body: Body, secrets: [String],
                                                          as type: Answer.Type) throws(SSOFailure) -> Answer {
         guard let data = try? JSONEncoder().encode(body) else { throw .unusable("a request that could not be encoded") }
         let request = HTTPRequest(method: .post, url: url, body: String(decoding: data, as: UTF8.self),
                                   headers: ["Content-Type: application/json"], caBundlePath: session.caBundlePath)
-        return try decode(try send(request), as: type)
+        return try decode(try send(request, secrets: secrets), as: type)
     }
 
     private func get<Answer: Decodable>(_ path: String, query: [(String, String)], accessToken: String,
@@ -149,7 +155,7 @@ struct SSOClient {
         let url = session.portalURL + path + "?" + FormEncoding.encode(query)
         let request = HTTPRequest(method: .get, url: url, body: "", headers: ["x-amz-sso_bearer_token: \(accessToken)"],
                                   caBundlePath: session.caBundlePath)
-        return try decode(try send(request), as: type)
+        return try decode(try send(request, secrets: [accessToken]), as: type)
     }
 
     private func decode<Answer: Decodable>(_ response: HTTPResponse, as type: Answer.Type) throws(SSOFailure) -> Answer {
@@ -161,7 +167,7 @@ struct SSOClient {
 
     /// Sends with retries on throttling, 5xx and network failures; any other error status
     /// becomes `.service`.
-    private func send(_ request: HTTPRequest) throws(SSOFailure) -> HTTPResponse {
+    private func send(_ request: HTTPRequest, secrets: [String]) throws(SSOFailure) -> HTTPResponse {
         var attempt = 1
         while true {
             let failure: SSOFailure
@@ -169,8 +175,10 @@ struct SSOClient {
             do {
                 let response = try transport.send(request)
                 if (200..<300).contains(response.status) { return response }
+                // An echoing server or proxy must not put what the request carried on stderr.
                 let (code, message) = Self.error(of: response)
-                failure = .service(status: response.status, code: code, message: message)
+                failure = .service(status: response.status, code: String(MessageRedaction.redact(code, secrets: secrets).prefix(64)),
+                                   message: MessageRedaction.redact(message, secrets: secrets))
                 retryable = response.status >= 500 || response.status == 429
             } catch {
                 failure = .transport(error)

@@ -22,9 +22,17 @@ struct SSOPopulatePlan {
         // A name two accounts share would make their profiles collide: those use the ID.
         var accountsByName: [String: Set<String>] = [:]
         for (row, name) in zip(rows, names) { accountsByName[name, default: []].insert(row.accountID) }
+        var taken: Set<String> = []
         return zip(rows, names).map { row, name in
             let account = accountsByName[name]!.count > 1 ? row.accountID : name
-            let profile = prefix + account + "." + Self.slug(row.role)
+            var profile = prefix + account + "." + Self.slug(row.role)
+            // Two roles whose names differ only in characters the slug replaces.
+            var suffix = 2
+            while taken.contains(profile) {
+                profile = prefix + account + "." + Self.slug(row.role) + "-\(suffix)"
+                suffix += 1
+            }
+            taken.insert(profile)
             return SharedFileEditor.Section(name: "profile \(profile)", comment: marker, values: [
                 (key: "credential_process", value: "\(executable) --profile \(profile)"),
                 (key: "sts_proc_sso_session", value: sessionName),

@@ -71,7 +71,8 @@ struct SSOTokenProvider {
             // botocore drops the refresh token when the answer has none; keeping the old one
             // (as the Rust SDK does) lets the next refresh still try.
             refreshed.refreshToken = grant.refreshToken ?? token.refreshToken
-            try cache.write(refreshed, for: session)
+            // A read-only or full ~/.aws must not cost the token just obtained.
+            try? cache.write(refreshed, for: session)
             return refreshed.accessToken
         } catch let failure as SSOFailure {
             if fallbackIsValid { return token.accessToken }

@@ -113,6 +113,12 @@ extension CredentialService {
                 throw STSProcError(.configuration, profile: name, failure: "unusable keys in \(path)", reason: problem,
                                    remedy: "Fix them in the file, then import again")
             }
+            // Checked before anything is stored: the section is rewritten from its text values.
+            if values.contains(where: { if case .nested = $0.value { true } else { false } }) {
+                throw STSProcError(.configuration, profile: name, failure: "refusing to rewrite [\(name)]",
+                                   reason: "it holds indented sub-settings, which sts-proc does not rewrite",
+                                   remedy: "Move the keys by hand, or the sub-settings to the config file, then import again")
+            }
             moving.append((name, credentials, values))
         }
         // Stored first: a failure here leaves the file as it was.
@@ -131,9 +137,12 @@ extension CredentialService {
         let written = try SharedFileWriter.editLocked(path) { () throws(STSProcError) -> (String, String?) in
             let previous = try ConfigFileReader.read(path, kind: "credentials file") ?? ""
             var text = previous
+            let defaults = try INIParser.parseFile(text, path: path).defaults
             for (name, _, _) in moving {
                 let current = try SharedFileEditor.values(ofSection: name, in: text, path: path)
-                let rest = current.filter { !keyNames.contains($0.key) }.sorted { $0.key < $1.key }
+                // Inherited from [DEFAULT]: not the section's own, so not written into it.
+                let rest = current.filter { !keyNames.contains($0.key) && defaults[$0.key] != .text($0.value) }
+                    .sorted { $0.key < $1.key }
                 if rest.isEmpty {
                     text = try SharedFileEditor.removingSection(name, in: text, path: path)
                 } else {
@@ -331,15 +340,20 @@ extension CredentialService {
             try store.store(StoredAccessKey(profile: profile, credentials: created, created: now,
                                             replaces: stored.credentials.accessKeyID))
         } catch {
-            try? iam.deleteAccessKey(created.accessKeyID, using: signer)
-            throw keyringError(error, profile: profile, doing: "store the new key (it was deleted again; the old key still works)")
+            // A store that ran out of time may still have landed: never delete a stored key.
+            let landed = (try? store.load(profile: profile))??.credentials.accessKeyID == created.accessKeyID
+            if !landed {
+                try? iam.deleteAccessKey(created.accessKeyID, using: signer)
+                throw keyringError(error, profile: profile, doing: "store the new key (it was deleted again; the old key still works)")
+            }
         }
         dropDerivedCredentials(of: profile, config: config)
         var lastError: STSProcError?
         let deadline = MonotonicClock.now() + 20
         repeat {
             do throws(STSProcError) {
-                try iam.deleteAccessKey(stored.credentials.accessKeyID, using: created)
+                // Under an MFA session (policies that demand MFA) the session signs the delete.
+                try iam.deleteAccessKey(stored.credentials.accessKeyID, using: signer == stored.credentials ? created : signer)
                 lastError = nil
                 break
             } catch {
