@@ -1,4 +1,4 @@
-/// The one sequence every cached credential goes through (SPEC §5): serve a fresh kernel
+/// The one sequence every cached credential goes through (README, "Keyring cache"): serve a fresh kernel
 /// copy or keyring item; otherwise take the entry's refresh lock, look again (another
 /// process may just have refreshed), fetch, and store what can be served later. Keyring and
 /// lock problems become one note each and never fail the fetch.

@@ -1,6 +1,6 @@
 import Glibc
 
-/// One refresher at a time per cache key (SPEC §5): an exclusive `flock` on a file in a
+/// One refresher at a time per cache key (README, "Keyring cache"): an exclusive `flock` on a file in a
 /// private per-user folder. The kernel drops the lock when its holder exits, however it
 /// exits (SIGKILL included), so a crash never leaves the others waiting.
 final class RefreshLock {

@@ -1,5 +1,5 @@
 /// One merged profile (config-file section plus credentials-file section), with the
-/// lookup rules of SPEC §1.
+/// prefix rule (README, "The `sts_proc_` prefix").
 public struct Profile: Sendable, Equatable {
     public let name: String
     public let values: [String: INIValue]
@@ -9,7 +9,7 @@ public struct Profile: Sendable, Equatable {
         self.values = values
     }
 
-    /// SPEC §1 prefix rule: `sts_proc_<key>` first, then `<key>`; text values only; empty string = unset.
+    /// The prefix rule: `sts_proc_<key>` first, then `<key>`; text values only; empty string = unset.
     ///
     /// An empty `sts_proc_<key> =` falls through to `<key>`: botocore treats `''` as unset,
     /// so an empty line must not mean something to sts-proc that it does not mean to the SDK.

@@ -63,7 +63,7 @@ enum TransportFailure: Error, Equatable {
     case responseTooLarge(limit: Int)
     case other(String)
 
-    /// Network-level failures worth another attempt (SPEC §3: timeouts and connection failures).
+    /// Network-level failures worth another attempt (timeouts and connection failures).
     var isRetryable: Bool {
         switch self {
         case .couldNotConnect, .timedOut, .connectionBroken: return true

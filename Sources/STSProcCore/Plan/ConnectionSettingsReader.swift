@@ -1,5 +1,5 @@
 /// Reads the settings that shape how STS is reached, each from the environment or the
-/// profile in the order botocore uses (SPEC §3), except region, whose order SPEC §3 fixes
+/// profile in the order botocore uses (README, "Endpoint and region"), except region, whose order the README fixes
 /// as profile first.
 struct ConnectionSettingsReader {
     let profile: Profile

@@ -183,7 +183,7 @@ public struct CredentialPlan: Sendable, Equatable {
     }
 }
 
-/// `mfa_serial` and how its codes are obtained (SPEC §2).
+/// `mfa_serial` and how its codes are obtained (README, "MFA").
 public struct MFASettings: Sendable, Equatable {
     /// The profile that sets `mfa_serial`.
     public var profile: String

@@ -1,4 +1,4 @@
-/// Reading the SAML and web-identity settings of a profile (SPEC §2). Environment variables
+/// Reading the SAML and web-identity settings of a profile (README, "Web identity" and "SAML"). Environment variables
 /// fill in what the profile does not set, as the AWS SDKs read them.
 extension PlanBuilder {
     /// A SAML source when the profile names an assertion file or process.

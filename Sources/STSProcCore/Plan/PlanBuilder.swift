@@ -1,4 +1,4 @@
-/// The one place that decides which flow runs for a profile (SPEC §2 "Flow choice") and
+/// The one place that decides which flow runs for a profile (README, "Settings") and
 /// turns its settings into a `CredentialPlan`, validating everything before any request.
 public struct PlanBuilder {
     /// sts-proc's own limit on role chaining (botocore has none): deeper chains are almost
@@ -61,7 +61,7 @@ public struct PlanBuilder {
     /// Follows `source_profile` links from the profile down to real credentials, collecting
     /// the roles to assume; returns the roles in the order they must be assumed.
     ///
-    /// For each profile on the way, the flow order of SPEC §2: SAML settings, else
+    /// For each profile on the way, the flow order (README, "Settings"): SAML settings, else
     /// web-identity settings (both end the chain: they are its source), else `role_arn`
     /// (AssumeRole, and on to its source), else static keys.
     ///

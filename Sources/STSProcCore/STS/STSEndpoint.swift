@@ -25,7 +25,7 @@ struct EndpointSettings: Equatable {
     var useDualStack = false
 }
 
-/// SPEC §3 endpoint order, mirroring botocore's configured-endpoint provider and STS's
+/// The endpoint order (README, "Endpoint and region"), mirroring botocore's configured-endpoint provider and STS's
 /// endpoint rules (partitions, FIPS, dual-stack, the legacy global endpoint).
 enum EndpointResolver {
     /// Regions that the legacy `sts_regional_endpoints = legacy` mode sends to sts.amazonaws.com
