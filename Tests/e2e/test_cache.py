@@ -354,3 +354,32 @@ def test_the_leaders_failure_is_shared_with_its_waiters(env, moto_auth):
     # A later run, past the record's lifetime or not waiting on anyone, tries again.
     time.sleep(0.2)
     assert parse_credentials(run_sts_proc(["--profile", "p"], env))
+
+
+def test_without_a_secret_service_the_kernel_keyring_keeps_the_credential(env, moto_auth):
+    """Headless servers, CI runners, WSL: no Secret Service, yet a burst is one STS call."""
+    keyring_control.clear_kernel_copies()
+    no_bus = {k: v for k, v in env.items() if k != "DBUS_SESSION_BUS_ADDRESS"}
+    counter = Counter(moto_auth)
+    first = run_sts_proc(["--profile", "p"], no_bus)
+    assert first.rc == 0 and "kept in the kernel keyring instead" in first.stderr, first.stderr
+    again = run_sts_proc(["--profile", "p"], no_bus)
+    assert parse_credentials(again) == parse_credentials(first) and again.stderr == ""
+    assert counter.delta == 1
+    lifetimes = keyring_control.kernel_copy_lifetimes()
+    assert len(lifetimes) == 1 and lifetimes[0] > 300, lifetimes  # its whole life, not 5 minutes
+    assert run_sts_proc(["cache", "clear", "--profile", "p"], env).rc == 0
+    assert keyring_control.kernel_copy_count() == 0
+
+
+def test_sts_proc_cache_kernel_never_asks_the_secret_service(env, moto_auth):
+    keyring_control.clear_kernel_copies()
+    env.sts_proc_profile("k", moto_auth.role_arn, "base", session_name=SESSION, cache="kernel")
+    counter = Counter(moto_auth)
+    for _ in range(3):
+        res = run_sts_proc(["--profile", "k"], env)
+        assert res.rc == 0 and res.stderr == "", res.stderr
+    assert counter.delta == 1
+    assert keyring_control.secret_tool_items(env) == []
+    assert keyring_control.kernel_copy_lifetimes()[0] > 300
+    keyring_control.clear_kernel_copies()

@@ -10,6 +10,9 @@ struct KeyringCache {
     let note: (String) -> Void
     /// The first-level copies in the kernel keyring; nil when turned off.
     var kernel: KernelKeyringCache?
+    /// `sts_proc_cache = kernel`: the kernel keyring is the cache, for the credential's
+    /// whole life, and the Secret Service is not asked (headless machines, CI, WSL).
+    var kernelOnly = false
 
     /// `preload` loads what `fetch` will need (libraries). Once a fetch is certain it runs
     /// on its own thread, alongside the start of the fetch, and is waited for before
@@ -79,6 +82,11 @@ private struct Run {
                 // Nothing will be stored, so others need not wait for this fetch.
                 lock.release()
                 return .served(try fetch())
+            case .noSecretService:
+                // The kernel copy is the cache: the others wait for it.
+                let credentials = try fetch()
+                copy(credentials, forItsWholeLife: true)
+                return .served(credentials)
             case .miss:
                 return .served(try fetchAndStore(fetch))
             }
@@ -104,6 +112,10 @@ private struct Run {
             }
             return credentials
         case .keyringUnusable: return try fetch()
+        case .noSecretService:
+            let credentials = try fetch()
+            copy(credentials, forItsWholeLife: true)
+            return credentials
         case .miss: break
         }
         let lock = lockProblem == nil ? try takeLock() : nil
@@ -116,6 +128,10 @@ private struct Run {
                 copy(credentials)
                 return credentials
             case .keyringUnusable: return try fetch()
+            case .noSecretService:
+                let credentials = try fetch()
+                copy(credentials, forItsWholeLife: true)
+                return credentials
             case .miss: break
             }
         }
@@ -153,6 +169,11 @@ private struct Run {
     /// served later.
     private mutating func fetchAndStore(_ fetch: () throws(STSProcError) -> AWSCredentials) throws(STSProcError) -> AWSCredentials {
         startPreloading()
+        if cache.kernelOnly {
+            let credentials = try fetch()
+            copy(credentials, forItsWholeLife: true)
+            return credentials
+        }
         let pendingStore = cache.store.beginReplace(entry)
         let credentials: AWSCredentials
         do {
@@ -173,7 +194,14 @@ private struct Run {
             // Only what the Secret Service accepted is copied: a locked keyring stays in force.
             copy(credentials)
         } catch {
-            cache.note("\(notePrefix)\(error.explanation); the credential was not cached.")
+            if Self.meansNoSecretService(error), cache.kernel != nil {
+                copy(credentials, forItsWholeLife: true)
+                if !cache.kernelOnly {
+                    cache.note("\(notePrefix)\(error.explanation); the credential is kept in the kernel keyring instead.")
+                }
+            } else {
+                cache.note("\(notePrefix)\(error.explanation); the credential was not cached.")
+            }
         }
         return credentials
     }
@@ -190,24 +218,41 @@ private struct Run {
         cache.kernel?.read(profile: entry.profile, material: entry.key.material, validAfter: validAfter)
     }
 
-    private func copy(_ credentials: AWSCredentials) {
+    private func copy(_ credentials: AWSCredentials, forItsWholeLife: Bool = false) {
         cache.kernel?.write(profile: entry.profile, material: entry.key.material, credentials: credentials,
-                            validAfter: validAfter)
+                            validAfter: validAfter, limit: forItsWholeLife ? .max : KernelKeyringCache.maximumLifetime)
     }
 
     private enum LookupOutcome {
         case hit(AWSCredentials)
         case miss
+        /// Locked or not answering: fetched without any cache (a lock the user set is
+        /// never worked around).
         case keyringUnusable
+        /// No Secret Service at all: the kernel keyring keeps the credential instead.
+        case noSecretService
+    }
+
+    /// Absent, not merely locked or slow.
+    static func meansNoSecretService(_ failure: KeyringFailure) -> Bool {
+        switch failure {
+        case .unavailable, .noDefaultCollection: return true
+        case .locked, .timedOut: return false
+        }
     }
 
     private func lookup() -> LookupOutcome {
+        if cache.kernelOnly { return cache.kernel == nil ? .keyringUnusable : .noSecretService }
         do {
             switch try cache.store.lookup(entry, validAfter: validAfter) {
             case .hit(let credentials): return .hit(credentials)
             case .miss, .corrupt: return .miss  // a corrupt item is replaced by the refresh
             }
         } catch {
+            if Self.meansNoSecretService(error), cache.kernel != nil {
+                cache.note("\(notePrefix)\(error.explanation); the credential is kept in the kernel keyring instead.")
+                return .noSecretService
+            }
             cache.note("\(notePrefix)\(error.explanation); fetched without the cache.")
             return .keyringUnusable
         }

@@ -86,6 +86,8 @@ public struct Doctor {
             report.explanation.append(("cache", "off (sts_proc_cache = none): every call asks STS"))
         } else if !plan.obtainsTemporaryCredentials {
             report.explanation.append(("cache", "not used: the profile's own keys are printed"))
+        } else if plan.cachePolicy.kernelOnly {
+            report.explanation.append(("cache", "the kernel keyring only (sts_proc_cache = kernel); served while more than \(plan.cachePolicy.minimumTTL) s are left"))
         } else {
             report.explanation.append(("cache", "keyring; served while more than \(plan.cachePolicy.minimumTTL) s are left"))
         }
@@ -264,7 +266,7 @@ public struct Doctor {
     }
 
     private func checkKeyring(_ plan: CredentialPlan, into report: inout DoctorReport) {
-        guard plan.cachePolicy.isEnabled, plan.obtainsTemporaryCredentials else { return }
+        guard plan.cachePolicy.isEnabled, plan.obtainsTemporaryCredentials, !plan.cachePolicy.kernelOnly else { return }
         let entry = CacheEntry(profile: plan.profile, key: CacheKey(plan: plan), roleARN: plan.finalRoleARN ?? "")
         do {
             try store.probe()

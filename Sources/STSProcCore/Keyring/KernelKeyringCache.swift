@@ -33,10 +33,12 @@ struct KernelKeyringCache {
         return credentials
     }
 
-    /// Copies a credential in, to live until it must be refreshed and at most `maximumLifetime`.
-    func write(profile: String, material: String, credentials: AWSCredentials, validAfter: UTCTime) {
+    /// Copies a credential in, to live until it must be refreshed and at most `limit`
+    /// (`maximumLifetime` beside a Secret Service; its whole life where there is none).
+    func write(profile: String, material: String, credentials: AWSCredentials, validAfter: UTCTime,
+               limit: Int64 = KernelKeyringCache.maximumLifetime) {
         guard let expiration = credentials.expiration else { return }
-        let lifetime = min(Self.maximumLifetime, validAfter.seconds(until: expiration))
+        let lifetime = min(limit, validAfter.seconds(until: expiration))
         guard lifetime > 0 else { return }
         let payload = Array((Self.payloadHeader + "\(material.utf8.count)\n" + material + CachedCredential.encode(credentials)).utf8)
         // Made in this process's own keyring and given its permissions and time limit there,

@@ -147,6 +147,8 @@ public struct CachePolicy: Sendable, Equatable {
     public var minimumTTL: Int
     /// `sts_proc_kernel_cache`: copies in the kernel keyring in front of the Secret Service.
     public var usesKernelKeyring: Bool
+    /// `sts_proc_cache = kernel`: the kernel keyring alone, credentials kept for their whole life.
+    public var kernelOnly = false
 
     public init(isEnabled: Bool = true, minimumTTL: Int = CachePolicy.defaultMinimumTTL, usesKernelKeyring: Bool = true) {
         self.isEnabled = isEnabled

@@ -190,8 +190,14 @@ public struct PlanBuilder {
     /// names count; they are read from the profile asked for.
     private func cachePolicy(of profile: Profile) throws(STSProcError) -> CachePolicy {
         var policy = CachePolicy()
-        policy.isEnabled = try SettingParsers.choice(profile.ownSetting("cache"), key: "sts_proc_cache",
-                                                     yes: "keyring", no: "none")
+        switch profile.ownSetting("cache") {
+        case nil, "keyring": break
+        case "none": policy.isEnabled = false
+        case "kernel": policy.kernelOnly = true
+        case let other?:
+            throw STSProcError(.configuration, failure: "invalid sts_proc_cache",
+                               reason: "'\(other)' is not keyring, kernel or none", remedy: "Set sts_proc_cache to keyring, kernel or none")
+        }
         policy.usesKernelKeyring = try SettingParsers.choice(profile.ownSetting("kernel_cache"),
                                                              key: "sts_proc_kernel_cache", yes: "on", no: "off")
         if let minimumTTL = profile.ownSetting("min_ttl") {

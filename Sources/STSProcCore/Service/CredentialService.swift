@@ -40,8 +40,10 @@ public struct CredentialService {
     func credentials(for plan: CredentialPlan, refresh: Bool = false,
                      note: @escaping (String) -> Void) throws(STSProcError) -> AWSCredentials {
         RunDeadline.set(seconds: plan.timeoutSeconds)
+        let policy = plan.cachePolicy
         let cache = KeyringCache(store: SecretServiceStore(), lockFolder: RefreshLock.folder(environment: environment),
-                                 note: note, kernel: plan.cachePolicy.usesKernelKeyring ? KernelKeyringCache() : nil)
+                                 note: note, kernel: policy.usesKernelKeyring || policy.kernelOnly ? KernelKeyringCache() : nil,
+                                 kernelOnly: policy.kernelOnly)
         let now = self.now
         let environment = self.environment
         let provider = CachingCredentialProvider(cache: cache, now: now, preload: Self.preloadFetchLibraries,
