@@ -14,12 +14,16 @@ struct CacheCommand: ParsableCommand {
 
         func run() throws {
             let service = CredentialService.forThisProcess()
-            let listings: [CacheListing]
+            var listings: [CacheListing]
+            let kernel = service.kernelCopies()
             do {
                 listings = try service.cachedCredentials()
+                // A kernel copy of an item listed already is the same credential.
+                listings += kernel.filter { copy in !listings.contains { $0.profile == copy.profile && $0.expiration == copy.expiration } }
             } catch {
-                StandardStreams.writeError("sts-proc: cache list: \(error.explanation).")
-                throw ExitCode(4)
+                StandardStreams.writeError("sts-proc: cache list: \(error.explanation)" + (kernel.isEmpty ? "." : "; the kernel keyring's copies follow."))
+                guard !kernel.isEmpty else { throw ExitCode(4) }
+                listings = kernel
             }
             for listing in listings.sorted(by: { ($0.profile, $0.roleARN) < ($1.profile, $1.roleARN) }) {
                 StandardStreams.writeOutput(Self.line(listing, now: service.now))

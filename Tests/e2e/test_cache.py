@@ -368,6 +368,9 @@ def test_without_a_secret_service_the_kernel_keyring_keeps_the_credential(env, m
     assert counter.delta == 1
     lifetimes = keyring_control.kernel_copy_lifetimes()
     assert len(lifetimes) == 1 and lifetimes[0] > 300, lifetimes  # its whole life, not 5 minutes
+    listing = run_sts_proc(["cache", "list"], no_bus)
+    assert listing.rc == 0 and listing.stdout.startswith("p\t(kernel keyring)\t"), listing
+    assert parse_credentials(first)["SecretAccessKey"] not in listing.stdout + listing.stderr
     assert run_sts_proc(["cache", "clear", "--profile", "p"], env).rc == 0
     assert keyring_control.kernel_copy_count() == 0
 

@@ -57,15 +57,36 @@ struct KernelKeyringCache {
         _ = stsproc_keyctl_link(key, STSPROC_KEY_SPEC_USER_KEYRING)
     }
 
-    /// Removes every copy sts-proc made, or one profile's: the user keyring's keys are
-    /// listed and those whose description starts with our prefix invalidated.
+    /// Removes every copy sts-proc made, or one profile's.
     func removeAll(profile: String?) {
+        for (key, _) in copies(profile: profile) { _ = stsproc_keyctl_invalidate(key) }
+    }
+
+    /// Every copy's profile and expiry (for `cache list`; never the secret).
+    func list() -> [(profile: String, expiration: UTCTime?)] {
+        copies(profile: nil).map { key, profile in
+            let document = Self.payload(of: key).flatMap { payload -> AWSCredentials? in
+                // header, material length, material, then the credential document
+                let afterHeader = payload.dropFirst(Self.payloadHeader.count)
+                guard let newline = afterHeader.firstIndex(of: "\n"),
+                      let length = Int(afterHeader[..<newline]) else { return nil }
+                let rest = afterHeader[afterHeader.index(after: newline)...]
+                guard rest.utf8.count >= length else { return nil }
+                return CachedCredential.decode(String(decoding: Array(rest.utf8).dropFirst(length), as: UTF8.self))
+            }
+            return (profile, document?.expiration)
+        }
+    }
+
+    /// The user keyring's keys whose description is ours, with the profile each is for.
+    private func copies(profile: String?) -> [(key: Int32, profile: String)] {
         var ids = [Int32](repeating: 0, count: 1024)
         let length = ids.withUnsafeMutableBytes {
             stsproc_keyctl_read(STSPROC_KEY_SPEC_USER_KEYRING, $0.baseAddress, $0.count)
         }
-        guard length > 0 else { return }
+        guard length > 0 else { return [] }
         let prefix = Self.descriptionPrefix + (profile.map { $0 + ":" } ?? "")
+        var found: [(Int32, String)] = []
         for key in ids.prefix(min(Int(length) / 4, ids.count)) where key > 0 {
             var buffer = [CChar](repeating: 0, count: 512)
             guard stsproc_keyctl_describe(key, &buffer, buffer.count) > 0 else { continue }
@@ -73,13 +94,17 @@ struct KernelKeyringCache {
             let text = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             let fields = text.split(separator: ";", maxSplits: 4, omittingEmptySubsequences: false)
             guard fields.count == 5, fields[0] == "user", fields[4].hasPrefix(prefix) else { continue }
-            // With a profile, exactly that profile: "a" must not take "a:b"'s copies along.
-            if profile != nil {
-                let rest = fields[4].dropFirst(prefix.count)
-                guard rest.count == 16, rest.allSatisfy(\.isHexDigit) else { continue }
-            }
-            _ = stsproc_keyctl_invalidate(key)
+            // "sts-proc:<profile>:<16 hex digits>"; with a profile, exactly that profile
+            // ("a" must not take "a:b"'s copies along).
+            let description = fields[4].dropFirst(Self.descriptionPrefix.count)
+            guard let colon = description.lastIndex(of: ":") else { continue }
+            let hash = description[description.index(after: colon)...]
+            guard hash.count == 16, hash.allSatisfy(\.isHexDigit) else { continue }
+            let owner = String(description[..<colon])
+            if let profile, owner != profile { continue }
+            found.append((key, owner))
         }
+        return found
     }
 
     private static func payload(of key: Int32) -> String? {

@@ -85,6 +85,12 @@ public struct CredentialService {
         try SecretServiceStore(timeLimit: 5).list()
     }
 
+    /// The kernel keyring's copies (first-level copies, and the whole cache where there is
+    /// no Secret Service or with `sts_proc_cache = kernel`).
+    public func kernelCopies() -> [CacheListing] {
+        KernelKeyringCache().list().map { CacheListing(profile: $0.profile, roleARN: "(kernel keyring)", expiration: $0.expiration) }
+    }
+
     public func clearCache(profile: String?) throws(KeyringFailure) {
         KernelKeyringCache().removeAll(profile: profile)
         try SecretServiceStore(timeLimit: 5).remove(profile: profile)
