@@ -8,6 +8,13 @@ enum SSOFailure: Error, Equatable {
     case transport(TransportFailure)
     /// A success status with a body that is not the expected JSON (HTML from a proxy, say).
     case unusable(String)
+
+    /// Whether the service answered this error, named by its rest-JSON type or, as the OIDC
+    /// service also does, by its OAuth `error` code.
+    func isError(_ type: String, oauth: String) -> Bool {
+        guard case .service(_, let code, _) = self else { return false }
+        return code == type || code == oauth
+    }
 }
 
 /// The unsigned rest-JSON calls of the `sso-oidc` and `sso` (portal) services, with retries

@@ -28,40 +28,34 @@ struct SSODeviceLogin {
         var interval = Double(max(1, authorization.interval ?? 5))
         let deadline = clock() + Int64(authorization.expiresIn)
         while true {
-            do {
-                let grant = try client.createToken([
+            let grant: SSOClient.TokenGrant
+            do throws(SSOFailure) {
+                grant = try client.createToken([
                     "grantType": "urn:ietf:params:oauth:grant-type:device_code", "clientId": registration.clientID,
                     "clientSecret": registration.clientSecret, "deviceCode": authorization.deviceCode,
                 ])
-                let now = wallClock()
-                let token = SSOToken(startURL: session.startURL, region: session.region, accessToken: grant.accessToken,
-                                     expiresAt: now.adding(seconds: Int64(grant.expiresIn)), clientID: registration.clientID,
-                                     clientSecret: registration.clientSecret, registrationExpiresAt: registration.expiresAt,
-                                     refreshToken: grant.refreshToken)
-                try cache.write(token, for: session)
-                return token
-            } catch let failure as SSOFailure {
-                switch failure {
-                case .service(_, let code, _) where code == "AuthorizationPendingException" || code == "authorization_pending":
-                    break
-                case .service(_, let code, _) where code == "SlowDownException" || code == "slow_down":
-                    interval += 5
-                case .service(_, let code, _) where code == "ExpiredTokenException" || code == "expired_token":
-                    throw expired(profile)
-                case .service(_, let code, _) where code == "AccessDeniedException" || code == "access_denied":
-                    throw STSProcError(.rejected, profile: profile, failure: "the login was denied",
-                                       reason: "the request for \(session.description) was not approved (\(code))",
-                                       remedy: "Run sts-proc sso login again and approve the code in the browser")
-                default:
-                    throw SSOErrors.explain(failure, operation: "CreateToken", session: session, profile: profile)
-                }
-            } catch let error as STSProcError {
-                throw error
             } catch {
-                throw expired(profile)
+                if error.isError("SlowDownException", oauth: "slow_down") {
+                    interval += 5
+                } else if error.isError("ExpiredTokenException", oauth: "expired_token") {
+                    throw expired(profile)
+                } else if error.isError("AccessDeniedException", oauth: "access_denied") {
+                    throw STSProcError(.rejected, profile: profile, failure: "the login was denied",
+                                       reason: "the request for \(session.description) was not approved",
+                                       remedy: "Run sts-proc sso login again and approve the code in the browser")
+                } else if !error.isError("AuthorizationPendingException", oauth: "authorization_pending") {
+                    throw SSOErrors.explain(error, operation: "CreateToken", session: session, profile: profile)
+                }
+                guard clock() + Int64(interval) <= deadline else { throw expired(profile) }
+                sleep(interval)
+                continue
             }
-            guard clock() + Int64(interval) <= deadline else { throw expired(profile) }
-            sleep(interval)
+            let token = SSOToken(startURL: session.startURL, region: session.region, accessToken: grant.accessToken,
+                                 expiresAt: wallClock().adding(seconds: Int64(grant.expiresIn)), clientID: registration.clientID,
+                                 clientSecret: registration.clientSecret, registrationExpiresAt: registration.expiresAt,
+                                 refreshToken: grant.refreshToken)
+            try cache.write(token, for: session)
+            return token
         }
     }
 

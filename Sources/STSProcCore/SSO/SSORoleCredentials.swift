@@ -27,7 +27,7 @@ struct SSORoleCredentials {
             return STSProcError(.configuration, profile: source.profile,
                                 failure: "\(source.session.description) has expired (or was never started)",
                                 reason: "the portal no longer accepts its token", remedy: login)
-        case .service(403, let code, _), .service(_, let code, _) where code == "ForbiddenException":
+        case .service(let status, let code, _) where status == 403 || code == "ForbiddenException":
             return STSProcError(.rejected, profile: source.profile,
                                 failure: "GetRoleCredentials denied (\(code))",
                                 reason: "the role \(source.roleName) in account \(source.accountID) is not assigned to you",

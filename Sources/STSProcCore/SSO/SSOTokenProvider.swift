@@ -60,8 +60,9 @@ struct SSOTokenProvider {
             if let token = current, token.expiresAt > now { return token.accessToken }
             throw loginNeeded(current)
         }
-        do {
-            let grant = try makeClient().createToken([
+        let client = try makeClient()
+        do throws(SSOFailure) {
+            let grant = try client.createToken([
                 "grantType": "refresh_token", "clientId": token.clientID ?? "", "clientSecret": token.clientSecret ?? "",
                 "refreshToken": token.refreshToken ?? "",
             ])
@@ -74,15 +75,9 @@ struct SSOTokenProvider {
             // A read-only or full ~/.aws must not cost the token just obtained.
             try? cache.write(refreshed, for: session)
             return refreshed.accessToken
-        } catch let failure as SSOFailure {
-            if fallbackIsValid { return token.accessToken }
-            throw refreshFailed(failure)
-        } catch let error as STSProcError {
-            if fallbackIsValid { return token.accessToken }
-            throw error
         } catch {
             if fallbackIsValid { return token.accessToken }
-            throw loginNeeded(current)
+            throw refreshFailed(error)
         }
     }
 
@@ -106,7 +101,7 @@ struct SSOTokenProvider {
 
     private func refreshFailed(_ failure: SSOFailure) -> STSProcError {
         switch failure {
-        case .service(_, let code, _) where code == "InvalidGrantException" || code == "invalid_grant":
+        case .service(_, let code, _) where failure.isError("InvalidGrantException", oauth: "invalid_grant"):
             return STSProcError(.configuration, profile: profile, failure: "\(session.description) has ended",
                                 reason: "the token refresh was refused (\(code))",
                                 remedy: "run sts-proc sso login \(loginArguments)")
