@@ -235,10 +235,45 @@ def test_parallel_callers_facing_a_wedged_keyring_do_not_queue_behind_each_other
         parse_credentials(Result(rc, out, err, 0.0))
     # The note is printed (once an hour: by the first to see it, maybe a few at once).
     assert any("did not answer within 750 ms" in err for (_, err), _ in results), results
-    # Each waits at most for the first caller's limit and then its own (2 x 0.75 s) plus a
-    # fetch; taking turns would need 8 x 0.75 s.
+    # The first caller waits out its limit (0.75 s) and fetches; the others wait for it and
+    # share its credential; taking turns would need 8 x 0.75 s.
     assert elapsed < 4.0, f"8 callers took {elapsed:.1f}s against a wedged keyring"
-    assert counter.delta == 8, "each caller should have fetched once, without the cache"
+    assert counter.delta == 1, "the burst should have shared one fetch"
+    assert len({out for (out, _), _ in results}) == 1
+
+
+def test_a_locked_empty_collection_does_not_turn_a_burst_into_a_queue(env, moto_auth):
+    """Locked and empty, the collection looks like a plain miss; the first caller's store
+    fails. Its waiters used to fetch one after another (50 requests, 34 s against a slow
+    STS): they now share its credential through a kernel copy that lives a minute, and
+    nothing is stored in the locked collection."""
+    keyring_control.lock_default_collection()
+    assert keyring_control.is_locked()
+    counter = Counter(moto_auth)
+    moto_auth.hold(1.0, times=1)  # a slow STS makes a queue visible
+    started = time.monotonic()
+    processes = [subprocess.Popen([sts_proc_bin(), "--profile", "p"], env=env, stdin=subprocess.DEVNULL,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for _ in range(50)]
+    results = [(process.communicate(timeout=60), process.returncode) for process in processes]
+    elapsed = time.monotonic() - started
+    for (out, err), rc in results:
+        assert rc == 0, err
+    assert len({out for (out, _), _ in results}) == 1
+    assert counter.delta == 1, f"{counter.delta} STS requests for 50 callers"
+    assert elapsed < 10.0, f"50 callers took {elapsed:.1f}s"
+    lifetimes = keyring_control.kernel_copy_lifetimes()
+    assert lifetimes and max(lifetimes) <= 60, lifetimes
+    keyring_control.unlock_default_collection()
+    assert keyring_control.secret_tool_items(env) == [], "nothing may be stored while the collection is locked"
+
+
+def test_lock_files_do_not_pile_up(env, moto_auth):
+    folder = os.path.join(env["XDG_RUNTIME_DIR"], "sts-proc")
+    parse_credentials(run_sts_proc(["--profile", "p"], env))
+    parse_credentials(run_sts_proc(["--profile", "p", "--refresh"], env))
+    assert os.path.isdir(folder)
+    assert [name for name in os.listdir(folder) if name.endswith(".lock")] == []
 
 
 def test_killed_lock_holder_does_not_block_the_next_caller(env, moto_auth):

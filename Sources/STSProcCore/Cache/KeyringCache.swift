@@ -79,9 +79,11 @@ private struct Run {
                 copy(credentials)
                 return .served(credentials)
             case .keyringUnusable:
-                // Nothing will be stored, so others need not wait for this fetch.
-                lock.release()
-                return .served(try fetch())
+                // Nothing will be stored, but the callers waiting behind this one share
+                // the fetch through a brief copy instead of queueing for one each.
+                let credentials = try fetchSharingFailure(fetch)
+                copy(credentials, lifetime: .burst)
+                return .served(credentials)
             case .noSecretService:
                 // The kernel copy is the cache: the others wait for it.
                 let credentials = try fetch()
@@ -177,13 +179,11 @@ private struct Run {
         let pendingStore = cache.store.beginReplace(entry)
         let credentials: AWSCredentials
         do {
-            credentials = try fetch()
+            credentials = try fetchSharingFailure(fetch)
         } catch {
             pendingStore.abandon()
-            sharedFailure.record(error)
             throw error
         }
-        sharedFailure.clear()
         // A credential that cannot outlive `validAfter` would never be served again.
         guard let expiration = credentials.expiration, expiration > validAfter else {
             pendingStore.abandon()
@@ -191,7 +191,6 @@ private struct Run {
         }
         do {
             try pendingStore.finish(credentials, label)
-            // Only what the Secret Service accepted is copied: a locked keyring stays in force.
             copy(credentials)
         } catch {
             if Self.meansNoSecretService(error), cache.kernel != nil {
@@ -200,10 +199,27 @@ private struct Run {
                     cache.note("\(notePrefix)\(error.explanation); the credential is kept in the kernel keyring instead.")
                 }
             } else {
+                // A locked (or wedged) collection stays in force: nothing is cached for
+                // later runs. Only the callers of this burst, waiting on our lock, share
+                // the credential through a copy that lives a minute; without it each of
+                // them fetched in turn (50 callers, 50 requests, 34 s against a slow STS).
+                copy(credentials, lifetime: .burst)
                 cache.note("\(notePrefix)\(error.explanation); the credential was not cached.")
             }
         }
         return credentials
+    }
+
+    /// The fetch, with its failure left for the callers waiting on our lock.
+    private func fetchSharingFailure(_ fetch: () throws(STSProcError) -> AWSCredentials) throws(STSProcError) -> AWSCredentials {
+        do {
+            let credentials = try fetch()
+            sharedFailure.clear()
+            return credentials
+        } catch {
+            sharedFailure.record(error)
+            throw error
+        }
     }
 
     private mutating func startPreloading() {
@@ -218,9 +234,28 @@ private struct Run {
         cache.kernel?.read(profile: entry.profile, material: entry.key.material, validAfter: validAfter)
     }
 
+    private enum CopyLifetime {
+        /// Beside a Secret Service that holds the credential.
+        case firstLevel
+        /// The credential's whole life: there is no Secret Service.
+        case whole
+        /// The Secret Service refused it (locked, not answering): long enough for one burst.
+        case burst
+    }
+
     private func copy(_ credentials: AWSCredentials, forItsWholeLife: Bool = false) {
+        copy(credentials, lifetime: forItsWholeLife ? .whole : .firstLevel)
+    }
+
+    private func copy(_ credentials: AWSCredentials, lifetime: CopyLifetime) {
+        let limit: Int64
+        switch lifetime {
+        case .firstLevel: limit = KernelKeyringCache.maximumLifetime
+        case .whole: limit = .max
+        case .burst: limit = KernelKeyringCache.burstLifetime
+        }
         cache.kernel?.write(profile: entry.profile, material: entry.key.material, credentials: credentials,
-                            validAfter: validAfter, limit: forItsWholeLife ? .max : KernelKeyringCache.maximumLifetime)
+                            validAfter: validAfter, limit: limit)
     }
 
     private enum LookupOutcome {

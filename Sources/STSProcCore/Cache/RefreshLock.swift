@@ -3,11 +3,20 @@ import Glibc
 /// One refresher at a time per cache key (README, "Keyring cache"): an exclusive `flock` on a file in a
 /// private per-user folder. The kernel drops the lock when its holder exits, however it
 /// exits (SIGKILL included), so a crash never leaves the others waiting.
+///
+/// The holder removes the file before letting go, so lock files do not pile up (one per
+/// profile and role ever used). That is safe only because a taker checks, once it holds the
+/// lock, that its descriptor is still the file at the path: one that waited on a file the
+/// holder then removed starts again on the new one, so two processes never hold "the" lock.
 final class RefreshLock {
     private let descriptor: Int32
+    private let path: String
     private var held = true
 
-    private init(descriptor: Int32) { self.descriptor = descriptor }
+    private init(descriptor: Int32, path: String) {
+        self.descriptor = descriptor
+        self.path = path
+    }
 
     deinit { release() }
 
@@ -15,6 +24,8 @@ final class RefreshLock {
     func release() {
         guard held else { return }
         held = false
+        // A kill before this line leaves the file, which the next holder removes.
+        unlink(path)
         flock(descriptor, LOCK_UN)
         close(descriptor)
     }
@@ -40,13 +51,28 @@ final class RefreshLock {
     static func acquire(name: String, folder: String, timeLimit: Double) -> Outcome {
         if let problem = ensurePrivateFolder(folder) { return .unavailable(problem) }
         let path = folder + "/" + name + ".lock"
-        let descriptor = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { return .unavailable("cannot open \(path): \(String(cString: strerror(errno)))") }
-        if case .acquired(let waited) = ExclusiveLock.take(descriptor, within: RunDeadline.limit(timeLimit)) {
-            return .acquired(RefreshLock(descriptor: descriptor), waited: waited)
+        let end = MonotonicClock.now() + RunDeadline.limit(timeLimit)
+        var waited = false
+        while true {
+            let descriptor = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            guard descriptor >= 0 else { return .unavailable("cannot open \(path): \(String(cString: strerror(errno)))") }
+            guard case .acquired(let waitedHere) = ExclusiveLock.take(descriptor, within: max(end - MonotonicClock.now(), 0)) else {
+                close(descriptor)
+                return .unavailable("another sts-proc held the refresh lock for \(Int(timeLimit)) s")
+            }
+            waited = waited || waitedHere
+            if isStillAtPath(descriptor, path) {
+                return .acquired(RefreshLock(descriptor: descriptor, path: path), waited: waited)
+            }
+            // The holder we waited for removed this file on release: take the current one.
+            close(descriptor)
         }
-        close(descriptor)
-        return .unavailable("another sts-proc held the refresh lock for \(Int(timeLimit)) s")
+    }
+
+    private static func isStillAtPath(_ descriptor: Int32, _ path: String) -> Bool {
+        var held = stat(), current = stat()
+        guard fstat(descriptor, &held) == 0, lstat(path, &current) == 0 else { return false }
+        return held.st_dev == current.st_dev && held.st_ino == current.st_ino
     }
 
     /// Creates the folder 0700 if needed and checks it is a real folder owned by this user

@@ -87,7 +87,6 @@ private struct RawReader {
     var currentName = ""
     /// Index of the option that continuation lines extend (Python's `optname`).
     var option: Int?
-    var seenKeys: Set<[ExactKey]> = []
 
     init(path: String) { self.path = path }
 
@@ -138,8 +137,13 @@ private struct RawReader {
             throw failure("line \(number) in section [\(currentName)] has a value but no setting name")
         }
         let key = PythonText.lower(rawKey)
-        let identity = [ExactKey(text: currentName), ExactKey(text: key)]
-        guard seenKeys.insert(identity).inserted else {
+        let seen: Bool
+        switch current {
+        case .defaults: seen = defaults.index[ExactKey(text: key)] != nil
+        case .section(let index): seen = sections[index].index[ExactKey(text: key)] != nil
+        case nil: preconditionFailure("options are only read inside a section")
+        }
+        guard !seen else {
             throw failure("line \(number): \(INIMessage.describe(key: key)) appears twice in section [\(currentName)]")
         }
         let value = PythonText.strip(text[(delimiter + 1)...])

@@ -14,6 +14,9 @@ struct KernelKeyringCache {
     /// Five minutes: long enough for a burst of processes, short enough that locking the
     /// keyring or revoking a session soon reaches every caller.
     static let maximumLifetime: Int64 = 300
+    /// A credential the Secret Service refused (locked, not answering) is copied only for
+    /// the callers of the burst that fetched it, not as a cache for later runs.
+    static let burstLifetime: Int64 = 60
     static let descriptionPrefix = "sts-proc:"
     private static let payloadHeader = "sts-proc first-level cache v1\n"
 
