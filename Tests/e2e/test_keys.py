@@ -295,3 +295,35 @@ def test_a_rotate_that_could_not_delete_the_old_key_is_finished_by_the_next(keys
     in_iam = keys_in_iam()
     assert len(in_iam) == 1 and old_id not in in_iam
     assert f"{in_iam[0][:4]}…{in_iam[0][-4:]}" in run_sts_proc(["keys", "list"], keys_env).stdout
+
+
+def test_ctrl_z_at_the_secret_prompt_gives_the_shell_its_echo_back(keys_env, moto_auth):
+    """dash does not reset the terminal when a job stops: without the SIGTSTP handling the
+    shell was left without echo, and after `fg` the secret prompt must not echo again."""
+    import pexpect
+    import shutil
+    if shutil.which("dash") is None:
+        pytest.skip("dash is not installed")
+    user = moto_auth.user
+    shell = pexpect.spawn("dash", ["-i"], env=dict(keys_env, PS1="$ "), encoding="utf-8", timeout=30)
+    shell.expect_exact("$ ")
+    shell.sendline(f'"{os.environ["STS_PROC_BIN"]}" keys add --profile base')
+    shell.expect("Access key ID: ")
+    shell.sendline(user.access_key_id)
+    shell.expect("Secret access key: ")
+    shell.sendcontrol("z")
+    shell.expect_exact("$ ")
+    # The marker's text differs from the command's, which the terminal may echo.
+    shell.sendline("stty -a | tr ' ' '\\n' | grep -x -e echo -e -echo; echo mark-$((40+2))")
+    shell.expect_exact("mark-42")
+    modes = [line.strip() for line in shell.before.splitlines()]
+    assert "echo" in modes and "-echo" not in modes, shell.before
+    shell.expect_exact("$ ")
+    shell.sendline("fg")
+    shell.expect("keys add")  # dash names the job it continues
+    shell.sendline(user.secret_access_key)
+    shell.expect("stored")
+    assert user.secret_access_key not in shell.before, "the secret was echoed after fg"
+    shell.expect_exact("$ ")
+    shell.sendline("exit")
+    shell.expect(pexpect.EOF)

@@ -11,9 +11,37 @@ private func restoreEchoAndDie(_ signal: Int32) {
     raise(signal)
 }
 
+/// Ctrl-Z at a secret prompt: the shell gets its terminal back with echo on (a shell such as
+/// dash does not reset it, and the next command typed would be invisible), and `fg` turns
+/// echo off again before the secret is typed. Only async-signal-safe calls.
+private func restoreEchoAndStop(_ signal: Int32) {
+    let terminal = echoOffTerminal
+    if terminal >= 0 { tcsetattr(terminal, TCSAFLUSH, &echoOffSavedSettings) }
+    var stopAction = sigaction()
+    stopAction.__sigaction_handler.sa_handler = SIG_DFL
+    sigemptyset(&stopAction.sa_mask)
+    sigaction(SIGTSTP, &stopAction, nil)
+    var unblock = sigset_t()
+    sigemptyset(&unblock)
+    sigaddset(&unblock, SIGTSTP)
+    sigprocmask(SIG_UNBLOCK, &unblock, nil)
+    raise(SIGTSTP)
+    // Continued (`fg`): back to this handler and to echo off.
+    var again = sigaction()
+    again.__sigaction_handler.sa_handler = restoreEchoAndStop
+    sigemptyset(&again.sa_mask)
+    sigaction(SIGTSTP, &again, nil)
+    if terminal >= 0 && echoOffTerminal == terminal {
+        var quiet = echoOffSavedSettings
+        quiet.c_lflag &= ~tcflag_t(ECHO)
+        tcsetattr(terminal, TCSAFLUSH, &quiet)
+    }
+}
+
 /// One line asked for and read on `/dev/tty`, which the SDKs do not capture. With `echo`
 /// off (secrets, MFA codes) the typed text is not shown, and the terminal's settings are
-/// restored on every way out: the answer, a time-out, and SIGINT/SIGTERM/SIGHUP/SIGQUIT.
+/// restored on every way out: the answer, a time-out, and SIGINT/SIGTERM/SIGHUP/SIGQUIT,
+/// and while the process is stopped by Ctrl-Z.
 enum TerminalPrompt {
     static func ask(_ prompt: String, echo: Bool = true, timeLimit: Double,
                     unavailable: STSProcError) throws(STSProcError) -> String {
@@ -58,11 +86,15 @@ enum TerminalPrompt {
         guard tcgetattr(terminal, &settings) == 0 else { return {} }
         echoOffSavedSettings = settings
         echoOffTerminal = terminal
-        let signals = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
+        let signals = [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP]
         var previous: [sigaction] = []
         for number in signals {
             var action = sigaction()
-            action.__sigaction_handler.sa_handler = restoreEchoAndDie
+            if number == SIGTSTP {
+                action.__sigaction_handler.sa_handler = restoreEchoAndStop
+            } else {
+                action.__sigaction_handler.sa_handler = restoreEchoAndDie
+            }
             sigemptyset(&action.sa_mask)
             var old = sigaction()
             sigaction(number, &action, &old)
