@@ -1,7 +1,7 @@
 #ifndef STSPROC_CMICROHTTPD_SHIM_H
 #define STSPROC_CMICROHTTPD_SHIM_H
 // libmicrohttpd, loaded with dlopen only by the commands that serve HTTP on loopback (the
-// IAM Identity Center login's redirect); nothing else ever loads it. Only the functions
+// IAM Identity Center login's redirect, `exec`'s credential endpoint); nothing else ever loads it. Only the functions
 // sts-proc uses are forwarded; each has the real header's signature.
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -51,6 +51,19 @@ static inline struct MHD_Daemon *stsproc_mhd_start_loopback(stsproc_mhd_handler 
                                          MHD_OPTION_NOTIFY_COMPLETED, completed, context, MHD_OPTION_END);
 }
 
+/// The same daemon without a completion callback (`sts-proc exec`'s credential endpoint).
+/// One polling thread: requests are answered one at a time, in order.
+static inline struct MHD_Daemon *stsproc_mhd_start_loopback_server(stsproc_mhd_handler handler, void *context) {
+    struct sockaddr_in address;
+    memset(&address, 0, sizeof address);
+    address.sin_family = AF_INET;
+    address.sin_port = 0;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    return STSPROC_MHD(MHD_start_daemon)(MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL, handler, context,
+                                         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&address,
+                                         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)10, MHD_OPTION_END);
+}
+
 /// The port the daemon listens on.
 static inline uint16_t stsproc_mhd_port(struct MHD_Daemon *daemon) {
     const union MHD_DaemonInfo *info = STSPROC_MHD(MHD_get_daemon_info)(daemon, MHD_DAEMON_INFO_BIND_PORT);
@@ -65,6 +78,24 @@ static inline void stsproc_mhd_stop(struct MHD_Daemon *daemon) { STSPROC_MHD(MHD
 /// A query-string argument of the request, or NULL.
 static inline const char *stsproc_mhd_query(struct MHD_Connection *connection, const char *key) {
     return STSPROC_MHD(MHD_lookup_connection_value)(connection, MHD_GET_ARGUMENT_KIND, key);
+}
+
+/// A request header, or NULL.
+static inline const char *stsproc_mhd_header(struct MHD_Connection *connection, const char *key) {
+    return STSPROC_MHD(MHD_lookup_connection_value)(connection, MHD_HEADER_KIND, key);
+}
+
+/// Answers with `text` (copied) as `content_type`; the response is never cached by a client.
+static inline enum MHD_Result stsproc_mhd_respond_as(struct MHD_Connection *connection, unsigned int status,
+                                                     const char *text, const char *content_type) {
+    struct MHD_Response *response = STSPROC_MHD(MHD_create_response_from_buffer)(strlen(text), (void *)text,
+                                                                                  MHD_RESPMEM_MUST_COPY);
+    if (response == NULL) return MHD_NO;
+    STSPROC_MHD(MHD_add_response_header)(response, "Content-Type", content_type);
+    STSPROC_MHD(MHD_add_response_header)(response, "Cache-Control", "no-store");
+    enum MHD_Result result = STSPROC_MHD(MHD_queue_response)(connection, status, response);
+    STSPROC_MHD(MHD_destroy_response)(response);
+    return result;
 }
 
 /// Answers with `text` (copied) as an HTML page.

@@ -10,7 +10,8 @@ struct EnvCommand: ParsableCommand {
         discussion: """
             Replaces copying keys by hand into `export` lines. Sets AWS_ACCESS_KEY_ID, \
             AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN and AWS_CREDENTIAL_EXPIRATION, quoted for the \
-            chosen shell, and unsets those the credentials do not have.
+            chosen shell, and unsets those the credentials do not have; AWS_REGION and \
+            AWS_DEFAULT_REGION too when the profile has a region.
 
             Examples:
               eval "$(sts-proc env --profile prod)"
@@ -32,7 +33,8 @@ struct EnvCommand: ParsableCommand {
         try runReportingErrors { () throws(STSProcError) in
             let credentials = try service.credentials(profile: profile, refresh: refresh, note: QuietNotes(environment: service.environment).gate(StandardStreams.writeError))
             try CredentialCheck.requireUsable(credentials, profile: profile)
-            StandardStreams.writeOutput(EnvironmentExport.render(credentials, format: format))
+            let region = try service.configuredRegion(profile: profile)
+            StandardStreams.writeOutput(EnvironmentExport.render(credentials, format: format, region: region))
         }
     }
 }

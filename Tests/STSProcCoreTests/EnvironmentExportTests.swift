@@ -26,6 +26,13 @@ import Testing
         #expect(EnvironmentExport.render(longTerm, format: .json) == #"{"AWS_ACCESS_KEY_ID":"AKIA1","AWS_SECRET_ACCESS_KEY":"s"}"#)
     }
 
+    @Test func aRegionIsSetInBothVariablesOnlyWhenGiven() {
+        let withRegion = EnvironmentExport.render(longTerm, format: .sh, region: "eu-west-2")
+        #expect(withRegion.hasSuffix("export AWS_REGION='eu-west-2'\nexport AWS_DEFAULT_REGION='eu-west-2'"))
+        #expect(!EnvironmentExport.render(longTerm, format: .sh).contains("REGION"))
+        #expect(EnvironmentExport.render(longTerm, format: .fish, region: "eu-west-2").hasSuffix("set -gx AWS_DEFAULT_REGION 'eu-west-2'"))
+    }
+
     /// A quote followed by a combining mark is one Swift Character but two scalars; the
     /// shell sees the plain quote. Quoting by Characters let this token run `touch`.
     static let hostileValues = [

@@ -58,11 +58,30 @@ def test_env_formats_carry_the_same_credential(env, moto_auth):
     document = parse_credentials(run_sts_proc(["--profile", "p"], env))
     as_json = json.loads(run_sts_proc(["env", "--profile", "p", "--format", "json"], env).stdout)
     assert as_json == {"AWS_ACCESS_KEY_ID": document["AccessKeyId"], "AWS_SECRET_ACCESS_KEY": document["SecretAccessKey"],
-                       "AWS_SESSION_TOKEN": document["SessionToken"], "AWS_CREDENTIAL_EXPIRATION": document["Expiration"]}
+                       "AWS_SESSION_TOKEN": document["SessionToken"], "AWS_CREDENTIAL_EXPIRATION": document["Expiration"],
+                       "AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "us-east-1"}
     dotenv = run_sts_proc(["env", "--profile", "p", "--format", "dotenv"], env).stdout
     assert f'AWS_ACCESS_KEY_ID="{document["AccessKeyId"]}"' in dotenv.splitlines()
     powershell = run_sts_proc(["env", "--profile", "p", "--format", "powershell"], env).stdout
     assert f"$Env:AWS_SESSION_TOKEN = '{document['SessionToken']}'" in powershell.splitlines()
+
+
+def test_env_carries_the_profiles_region_so_nothing_else_is_needed(env, moto_auth):
+    env.sts_proc_profile("west", moto_auth.role_arn, "base", session_name=SESSION, region="eu-west-2")
+    bare = {k: v for k, v in env.items() if k not in ("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE")}
+    bare["AWS_CONFIG_FILE"] = "/nonexistent"  # after eval, only the variables speak
+    script = (f'eval "$(AWS_CONFIG_FILE={shlex.quote(env["AWS_CONFIG_FILE"])} {shlex.quote(sts_proc_bin())} env --profile west)"'
+              f' && echo "$AWS_REGION $AWS_DEFAULT_REGION" && {AWS_CLI} sts get-caller-identity --query Arn --output text')
+    res = subprocess.run(["bash", "-c", script], env=bare, capture_output=True, text=True, timeout=60,
+                         stdin=subprocess.DEVNULL)
+    assert res.returncode == 0, res.stderr
+    regions, arn = res.stdout.splitlines()
+    assert regions == "eu-west-2 eu-west-2"
+    assert arn == assumed_arn(moto_auth, "ci-role", SESSION)
+    # A profile without a region leaves the shell's own alone.
+    env.credentials("plain", moto_auth.user)
+    out = run_sts_proc(["env", "--profile", "plain"], env).stdout
+    assert "AWS_REGION" not in out and "AWS_DEFAULT_REGION" not in out
 
 
 def test_env_failure_follows_the_contract(env, moto_auth):

@@ -13,6 +13,10 @@ public enum RunDeadline {
     /// Call first thing in `main`, so the deadline counts from the start.
     public static func markStart() { _ = state.withLock { $0.start } }
 
+    /// A long-running server (`exec`'s credential endpoint) treats each request as a run:
+    /// the deadline counts again from now.
+    public static func restart() { state.withLock { $0 = (MonotonicClock.now(), .infinity) } }
+
     /// Sets the deadline once the profile's `sts_proc_timeout` is known.
     public static func set(seconds: Double) { state.withLock { $0.seconds = seconds } }
 

@@ -7,13 +7,17 @@ public enum EnvironmentExport {
         case sh, fish, powershell, dotenv, json
     }
 
-    public static func render(_ credentials: AWSCredentials, format: Format) -> String {
-        let values: [(String, String?)] = [
+    /// `region`: the profile's own region, set as AWS_REGION and AWS_DEFAULT_REGION so the
+    /// shell's commands need no other configuration; without one, a region already set in
+    /// the shell is left alone (never unset).
+    public static func render(_ credentials: AWSCredentials, format: Format, region: String? = nil) -> String {
+        var values: [(String, String?)] = [
             ("AWS_ACCESS_KEY_ID", credentials.accessKeyID),
             ("AWS_SECRET_ACCESS_KEY", credentials.secretAccessKey),
             ("AWS_SESSION_TOKEN", credentials.sessionToken),
             ("AWS_CREDENTIAL_EXPIRATION", credentials.expiration?.iso8601),
         ]
+        if let region { values += [("AWS_REGION", region), ("AWS_DEFAULT_REGION", region)] }
         if format == .json {
             let fields = values.compactMap { name, value in value.map { "\(CredentialDocument.quoted(name)):\(CredentialDocument.quoted($0))" } }
             return "{" + fields.joined(separator: ",") + "}"
