@@ -98,6 +98,20 @@ static inline enum MHD_Result stsproc_mhd_respond_as(struct MHD_Connection *conn
     return result;
 }
 
+/// Answers 302 with `location`, and no body worth keeping.
+static inline enum MHD_Result stsproc_mhd_redirect(struct MHD_Connection *connection, const char *location) {
+    static const char text[] = "<p>Redirecting.</p>";
+    struct MHD_Response *response = STSPROC_MHD(MHD_create_response_from_buffer)(sizeof text - 1, (void *)text,
+                                                                                  MHD_RESPMEM_PERSISTENT);
+    if (response == NULL) return MHD_NO;
+    STSPROC_MHD(MHD_add_response_header)(response, "Location", location);
+    STSPROC_MHD(MHD_add_response_header)(response, "Cache-Control", "no-store");
+    STSPROC_MHD(MHD_add_response_header)(response, "Referrer-Policy", "no-referrer");
+    enum MHD_Result result = STSPROC_MHD(MHD_queue_response)(connection, 302, response);
+    STSPROC_MHD(MHD_destroy_response)(response);
+    return result;
+}
+
 /// Answers with `text` (copied) as an HTML page.
 static inline enum MHD_Result stsproc_mhd_respond(struct MHD_Connection *connection, unsigned int status, const char *text) {
     struct MHD_Response *response = STSPROC_MHD(MHD_create_response_from_buffer)(strlen(text), (void *)text,

@@ -45,7 +45,7 @@ struct STSProcCommand: ParsableCommand {
             """,
         version: STSProcVersion.current,
         subcommands: [CredentialsCommand.self, EnvCommand.self, WriteCommand.self, WhoamiCommand.self, DoctorCommand.self,
-                      CacheCommand.self, SAMLCommand.self, SSOCommand.self, KeysCommand.self, ExecCommand.self],
+                      CacheCommand.self, SAMLCommand.self, SSOCommand.self, KeysCommand.self, ExecCommand.self, LoginCommand.self],
         defaultSubcommand: CredentialsCommand.self)
 }
 

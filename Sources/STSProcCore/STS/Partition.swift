@@ -33,6 +33,16 @@ struct Partition: Sendable, Equatable {
                   dnsSuffix: "amazonaws.com", dualStackDNSSuffix: "api.aws", fipsIsRegional: true),
     ]
 
+    /// The console's sign-in and home hosts, for the partitions that have a public console.
+    var consoleHosts: (signIn: String, console: String)? {
+        switch id {
+        case "aws": return ("signin.aws.amazon.com", "console.aws.amazon.com")
+        case "aws-cn": return ("signin.amazonaws.cn", "console.amazonaws.cn")
+        case "aws-us-gov": return ("signin.amazonaws-us-gov.com", "console.amazonaws-us-gov.com")
+        default: return nil
+        }
+    }
+
     /// The partition of a region as the endpoint rules' `aws.partition` picks it: a named
     /// region, else the first whose pattern matches, else `aws`.
     init(region: String) {

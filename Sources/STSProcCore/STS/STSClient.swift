@@ -60,6 +60,15 @@ final class STSClient {
                    signedWith: longTerm)
     }
 
+    /// Signed with long-term keys: a session the console federation endpoint accepts (it
+    /// refuses long-term keys). The policy is intersected with the user's own permissions.
+    func getFederationToken(name: String, durationSeconds: Int, policy: String,
+                            using longTerm: AWSCredentials) throws(STSProcError) -> AWSCredentials {
+        try issued(by: "GetFederationToken",
+                   parameters: [("Name", name), ("DurationSeconds", String(durationSeconds)), ("Policy", policy)],
+                   signedWith: longTerm)
+    }
+
     /// Unsigned: the token is the proof of identity.
     func assumeRoleWithWebIdentity(_ source: WebIdentitySource, token: String) throws(STSProcError) -> AWSCredentials {
         var parameters: [(String, String)] = [
