@@ -27,11 +27,28 @@ struct CredentialsCommand: ParsableCommand {
         let service = CredentialService.forThisProcess()
         let profile = service.profileName(explicit: explicitProfile)
         try runReportingErrors { () throws(STSProcError) in
+            try Self.requireNamedProfile(explicitProfile, environment: service.environment)
             let credentials = try service.credentials(profile: profile, refresh: refresh,
                                                       note: QuietNotes(environment: service.environment).gate(StandardStreams.writeError))
             try CredentialCheck.requireUsable(credentials, profile: profile)
             StandardStreams.writeOutput(CredentialDocument.json(credentials))
         }
+    }
+}
+
+extension CredentialsCommand {
+    /// **Decision** (README, "Files and variables"): the credential document is printed
+    /// only for a profile that was named, by `--profile` or `AWS_PROFILE`. An SDK does not
+    /// tell credential_process which profile it is resolving; a line without `--profile`
+    /// under `[profile prod]` would otherwise print `default`'s credentials, and the caller
+    /// would silently act as another identity. The other commands fall back to `default`,
+    /// as the AWS CLI does, because a person reads what they print.
+    static func requireNamedProfile(_ explicitProfile: String?, environment: [String: String]) throws(STSProcError) {
+        if let explicitProfile, !explicitProfile.isEmpty { return }
+        if let named = environment["AWS_PROFILE"], !named.isEmpty { return }
+        throw STSProcError(.configuration, failure: "no profile named",
+                           reason: "neither --profile nor AWS_PROFILE says which profile to resolve, and the SDK running credential_process does not tell",
+                           remedy: "Add --profile NAME to the credential_process line (sts-proc --profile NAME)")
     }
 }
 

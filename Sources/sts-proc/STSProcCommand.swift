@@ -1,4 +1,5 @@
 import ArgumentParser
+import Glibc
 import STSProcCore
 
 @main
@@ -11,6 +12,12 @@ enum EntryPoint {
         RunDeadline.markStart()
         StandardStreams.ensureOpen()
         let arguments = Array(CommandLine.arguments.dropFirst())
+        // Typed at a terminal, bare `sts-proc` is a person asking what it does; an SDK
+        // always captures stdout.
+        if arguments.isEmpty && isatty(STDOUT_FILENO) == 1 {
+            StandardStreams.writeOutput(STSProcCommand.helpMessage())
+            return
+        }
         if let profile = fastPathProfile(arguments) {
             do {
                 try CredentialsCommand.fetchAndPrint(profile: profile, refresh: false)

@@ -418,3 +418,26 @@ def test_one_deadline_bounds_the_whole_run_against_a_silent_sts(aws_env, moto_au
         assert len(err.splitlines()) == 1, err
         assert "gave up at the run's deadline of 5 s" in err, err
     assert cli.rc != 0 and "deadline" in cli.stderr, cli.stderr
+
+
+def test_without_a_named_profile_the_document_is_refused_not_defaults(env, moto_auth):
+    """A credential_process line without --profile under [profile p] must not print
+    [default]'s credentials: the SDK never says which profile it resolves."""
+    env.credentials("default", moto_auth.user)
+    env.pop("AWS_PROFILE", None)
+    counter = Counter(moto_auth)
+    res = run_sts_proc([], env)
+    assert res.rc == 2 and res.stdout == "" and res.stderr.count("\n") == 1
+    assert "no profile named" in res.stderr and "--profile NAME" in res.stderr
+    assert counter.delta == 0
+    # The commands a person reads still fall back to default, as the AWS CLI does.
+    assert run_sts_proc(["env"], env).rc == 0
+
+
+def test_bare_sts_proc_at_a_terminal_shows_the_usage(env):
+    import pexpect
+    child = pexpect.spawn(sts_proc_bin(), [], env=dict(env), encoding="utf-8", timeout=20)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert "USAGE:" in child.before and "SUBCOMMANDS" in child.before and "not found" not in child.before
