@@ -28,7 +28,8 @@ struct CredentialsCommand: ParsableCommand {
         let profile = service.profileName(explicit: explicitProfile)
         try runReportingErrors { () throws(STSProcError) in
             try Self.requireNamedProfile(explicitProfile, environment: service.environment)
-            let credentials = try service.credentials(profile: profile, refresh: refresh,
+            QuietNotes(environment: service.environment).deliverPending(StandardStreams.writeError)
+            let credentials = try service.credentials(profile: profile, refresh: refresh, storeAfterPrinting: true,
                                                       note: QuietNotes(environment: service.environment).gate(StandardStreams.writeError))
             try CredentialCheck.requireUsable(credentials, profile: profile)
             StandardStreams.writeOutput(CredentialDocument.json(credentials))

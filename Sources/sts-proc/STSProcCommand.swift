@@ -12,6 +12,7 @@ enum EntryPoint {
         RunDeadline.markStart()
         StandardStreams.ensureOpen()
         let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments == [BackgroundStore.argument] { BackgroundStore.runStoreProcess() }
         // Typed at a terminal, bare `sts-proc` is a person asking what it does; an SDK
         // always captures stdout.
         if arguments.isEmpty && isatty(STDOUT_FILENO) == 1 {

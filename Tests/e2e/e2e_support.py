@@ -75,8 +75,40 @@ def _run(argv: list[str], env: dict, timeout: float, stdin_data: str | None = No
 
 def run_sts_proc(args: list[str], env: dict, timeout: float = 30,
                  stdin_data: str | None = None) -> Result:
-    """Run the sts-proc binary under test: Result(rc, stdout, stderr, seconds)."""
-    return _run([sts_proc_bin(), *args], env, timeout, stdin_data)
+    """Run the sts-proc binary under test: Result(rc, stdout, stderr, seconds), the
+    seconds being the caller's wait. Then waits for the keyring store it may have left
+    running after printing, so the next step sees the stored item."""
+    result = _run([sts_proc_bin(), *args], env, timeout, stdin_data)
+    wait_for_background_stores(env)
+    return result
+
+
+def wait_for_background_stores(env: dict, limit: float = 10.0) -> None:
+    """A cold run prints, then a background process stores the credential while holding
+    the entry's refresh lock: done once every lock file in the runtime folder can be
+    taken (a killed holder's file can)."""
+    import fcntl
+    folder = Path(env.get("XDG_RUNTIME_DIR", "/nonexistent")) / "sts-proc"
+    deadline = time.monotonic() + limit
+    while True:
+        busy = False
+        for lock in folder.glob("*.lock") if folder.is_dir() else []:
+            try:
+                fd = os.open(lock, os.O_RDONLY)
+            except FileNotFoundError:
+                continue
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(fd, fcntl.LOCK_UN)
+            except BlockingIOError:
+                busy = True
+            finally:
+                os.close(fd)
+        if not busy:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"a refresh lock in {folder} was still held after {limit}s")
+        time.sleep(0.01)
 
 
 def run_aws(args: list[str], env: dict, timeout: float = 60) -> Result:

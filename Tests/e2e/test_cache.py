@@ -16,7 +16,7 @@ import pytest
 
 import keyring_control
 from e2e_support import (CHAIN_HOP_SESSION, Result, assert_failure, parse_credentials, run_aws,
-                         run_sts_proc, sts_proc_bin)
+                         run_sts_proc, sts_proc_bin, wait_for_background_stores)
 from test_federation import ACCESS_DENIED
 from test_assume_role import Counter, assumed_arn
 
@@ -421,3 +421,60 @@ def test_sts_proc_cache_kernel_never_asks_the_secret_service(env, moto_auth):
     assert keyring_control.secret_tool_items(env) == []
     assert keyring_control.kernel_copy_lifetimes()[0] > 300
     keyring_control.clear_kernel_copies()
+
+
+def test_a_cold_run_prints_before_the_keyring_store_which_finishes_in_the_background(env, moto_auth):
+    """With the keyring daemon stopped after the lookup, the caller still gets its document
+    as soon as STS answers (an in-process store would first wait out its 750 ms limit); the
+    store runs on in a process of its own, fails, leaves a one-minute copy for the burst and
+    a note that the next run prints."""
+    counter = Counter(moto_auth)
+    moto_auth.hold(1.0, times=1)
+    process = subprocess.Popen([sts_proc_bin(), "--profile", "p"], env=env, stdin=subprocess.DEVNULL,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 10
+    while counter.delta < 1 and time.monotonic() < deadline:
+        time.sleep(0.005)
+    reached = time.monotonic()
+    pid = keyring_control.daemon_pid()
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        out, err = process.communicate(timeout=30)
+        answered_after = time.monotonic() - reached
+        assert process.returncode == 0 and err == "", err
+        assert answered_after < 1.0 + 0.5, f"the caller waited {answered_after:.2f}s for a 1 s STS"
+        time.sleep(1.5)  # past the store's 750 ms limit
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    wait_for_background_stores(env)
+    assert keyring_control.secret_tool_items(env) == []
+    assert max(keyring_control.kernel_copy_lifetimes()) <= 60
+    again = run_sts_proc(["--profile", "p"], env)
+    assert again.stdout == out and counter.delta == 1
+    assert "did not answer" in again.stderr and "not cached" in again.stderr, again.stderr
+    stores = [p for p in os.listdir("/proc") if p.isdigit() and _is_store_process(p)]
+    assert stores == [], "a background store outlived its work"
+
+
+def _is_store_process(pid: str) -> bool:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return f.read().split(b"\0")[:2] == [b"sts-proc", b"__store"]
+    except OSError:
+        return False
+
+
+def test_without_kernel_copies_waiters_get_the_stored_item(env, moto_auth):
+    env.sts_proc_profile("nocopy", moto_auth.role_arn, "base", session_name=SESSION, cache=None,
+                         sts_proc_kernel_cache="off")
+    counter = Counter(moto_auth)
+    processes = [subprocess.Popen([sts_proc_bin(), "--profile", "nocopy"], env=env, stdin=subprocess.DEVNULL,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for _ in range(16)]
+    outputs = set()
+    for process in processes:
+        out, err = process.communicate(timeout=60)
+        assert process.returncode == 0 and err == "", err
+        outputs.add(out)
+    assert len(outputs) == 1 and counter.delta == 1
+    assert keyring_control.kernel_copy_count() == 0

@@ -14,6 +14,20 @@ struct KeyringCache {
     /// whole life, and the Secret Service is not asked (headless machines, CI, WSL).
     var kernelOnly = false
 
+    /// Stores after handing the credential over (`BackgroundStore`): set by the default
+    /// command, whose process ends as soon as it has printed.
+    var storesInBackground = false
+    /// The run's deadline, for the background store to keep.
+    var storeSeconds = RunDeadline.defaultSeconds
+
+    /// Absent, not merely locked or slow.
+    static func meansNoSecretService(_ failure: KeyringFailure) -> Bool {
+        switch failure {
+        case .unavailable, .noDefaultCollection: return true
+        case .locked, .timedOut: return false
+        }
+    }
+
     /// `preload` loads what `fetch` will need (libraries). Once a fetch is certain it runs
     /// on its own thread, alongside the start of the fetch, and is waited for before
     /// returning, so the process never exits in the middle of it.
@@ -90,7 +104,7 @@ private struct Run {
                 copy(credentials, forItsWholeLife: true)
                 return .served(credentials)
             case .miss:
-                return .served(try fetchAndStore(fetch))
+                return .served(try fetchAndStore(fetch, holding: lock))
             }
         case .unavailable(let reason):
             return .goOn(lockProblem: reason)
@@ -137,7 +151,7 @@ private struct Run {
             case .miss: break
             }
         }
-        return try fetchAndStore(fetch)
+        return try fetchAndStore(fetch, holding: lock)
     }
 
     /// `--refresh`: always asks STS, and replaces the item and the copy.
@@ -146,7 +160,8 @@ private struct Run {
     mutating func refresh(fetch: () throws(STSProcError) -> AWSCredentials) throws(STSProcError) -> AWSCredentials {
         let lock = try takeLock()
         defer { lock?.release() }
-        return try fetchAndStore(fetch)
+        // Stored before returning: the user asked for this refresh and sees its notes.
+        return try fetchAndStore(fetch, holding: lock, inBackground: false)
     }
 
     /// The refresh lock, or nil (with a note) when it cannot be had.
@@ -169,11 +184,27 @@ private struct Run {
 
     /// Fetches while the libraries load and the store gets ready, then stores what can be
     /// served later.
-    private mutating func fetchAndStore(_ fetch: () throws(STSProcError) -> AWSCredentials) throws(STSProcError) -> AWSCredentials {
+    private mutating func fetchAndStore(_ fetch: () throws(STSProcError) -> AWSCredentials,
+                                        holding lock: RefreshLock?, inBackground: Bool = true) throws(STSProcError) -> AWSCredentials {
         startPreloading()
         if cache.kernelOnly {
             let credentials = try fetch()
             copy(credentials, forItsWholeLife: true)
+            return credentials
+        }
+        if cache.storesInBackground, inBackground, let lock {
+            let credentials = try fetchSharingFailure(fetch)
+            guard let expiration = credentials.expiration, expiration > validAfter else { return credentials }
+            // The copy first: callers waiting on the lock are served from it while the
+            // store runs.
+            copy(credentials)
+            let order = BackgroundStore.Order(
+                profile: entry.profile, material: entry.key.material, roleARN: entry.roleARN, label: label,
+                validAfter: validAfter.secondsSinceEpoch, credentials: CachedCredential.encode(credentials),
+                lockPath: lock.path, kernelCopies: cache.kernel != nil, seconds: cache.storeSeconds,
+                notePrefix: notePrefix)
+            if BackgroundStore.handOver(order, lock: lock) { return credentials }
+            store(credentials, pendingStore: cache.store.beginReplace(entry))
             return credentials
         }
         let pendingStore = cache.store.beginReplace(entry)
@@ -189,11 +220,17 @@ private struct Run {
             pendingStore.abandon()
             return credentials
         }
+        store(credentials, pendingStore: pendingStore)
+        return credentials
+    }
+
+    /// Stores in the Secret Service and copies what it accepted; a refusal becomes a note.
+    private func store(_ credentials: AWSCredentials, pendingStore: PendingReplace) {
         do {
             try pendingStore.finish(credentials, label)
             copy(credentials)
         } catch {
-            if Self.meansNoSecretService(error), cache.kernel != nil {
+            if KeyringCache.meansNoSecretService(error), cache.kernel != nil {
                 copy(credentials, forItsWholeLife: true)
                 if !cache.kernelOnly {
                     cache.note("\(notePrefix)\(error.explanation); the credential is kept in the kernel keyring instead.")
@@ -207,7 +244,6 @@ private struct Run {
                 cache.note("\(notePrefix)\(error.explanation); the credential was not cached.")
             }
         }
-        return credentials
     }
 
     /// The fetch, with its failure left for the callers waiting on our lock.
@@ -268,14 +304,6 @@ private struct Run {
         case noSecretService
     }
 
-    /// Absent, not merely locked or slow.
-    static func meansNoSecretService(_ failure: KeyringFailure) -> Bool {
-        switch failure {
-        case .unavailable, .noDefaultCollection: return true
-        case .locked, .timedOut: return false
-        }
-    }
-
     private func lookup() -> LookupOutcome {
         if cache.kernelOnly { return cache.kernel == nil ? .keyringUnusable : .noSecretService }
         do {
@@ -284,7 +312,7 @@ private struct Run {
             case .miss, .corrupt: return .miss  // a corrupt item is replaced by the refresh
             }
         } catch {
-            if Self.meansNoSecretService(error), cache.kernel != nil {
+            if KeyringCache.meansNoSecretService(error), cache.kernel != nil {
                 cache.note("\(notePrefix)\(error.explanation); the credential is kept in the kernel keyring instead.")
                 return .noSecretService
             }

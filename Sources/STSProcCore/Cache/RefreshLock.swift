@@ -9,8 +9,8 @@ import Glibc
 /// lock, that its descriptor is still the file at the path: one that waited on a file the
 /// holder then removed starts again on the new one, so two processes never hold "the" lock.
 final class RefreshLock {
-    private let descriptor: Int32
-    private let path: String
+    let descriptor: Int32
+    let path: String
     private var held = true
 
     private init(descriptor: Int32, path: String) {
@@ -26,6 +26,21 @@ final class RefreshLock {
         held = false
         // A kill before this line leaves the file, which the next holder removes.
         unlink(path)
+        flock(descriptor, LOCK_UN)
+        close(descriptor)
+    }
+
+    /// Another process (the background store) now holds the lock through its own copy of
+    /// the descriptor: ours is closed without unlocking or removing anything.
+    func handOver() {
+        guard held else { return }
+        held = false
+        close(descriptor)
+    }
+
+    /// The receiving side of `handOver`: the same release, on the inherited descriptor.
+    static func releaseHandedOver(descriptor: Int32, path: String) {
+        if isStillAtPath(descriptor, path) { unlink(path) }
         flock(descriptor, LOCK_UN)
         close(descriptor)
     }

@@ -35,6 +35,28 @@ public struct QuietNotes: Sendable {
         return true
     }
 
+    /// A note from a process without stderr (the background store), for the next run.
+    func leave(_ text: String) {
+        guard RefreshLock.ensurePrivateFolder(folder) == nil else { return }
+        let descriptor = open(folder + "/pending-notes", O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { return }
+        let line = String(text.prefix(1000).filter { $0 != "\n" }) + "\n"
+        _ = line.withCString { write(descriptor, $0, strlen($0)) }
+        close(descriptor)
+    }
+
+    /// Prints (through the hourly gate) and removes the notes left by `leave`.
+    public func deliverPending(_ print: @escaping @Sendable (String) -> Void) {
+        let path = folder + "/pending-notes"
+        let taken = path + ".\(getpid())"
+        // Renamed first: a note left meanwhile goes to the next run, not lost.
+        guard rename(path, taken) == 0 else { return }
+        defer { unlink(taken) }
+        guard let bytes = try? BoundedFileReader.read(taken, limit: 64 << 10) else { return }
+        let gated = gate(print)
+        for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") { gated(String(line)) }
+    }
+
     /// The note without its numbers (times, durations, counts), so that the same cause is
     /// one kind however its details vary.
     static func kind(of text: String) -> String {

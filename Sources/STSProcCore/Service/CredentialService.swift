@@ -32,18 +32,23 @@ public struct CredentialService {
     /// The profile's credentials: from the keyring cache when fresh, else from STS.
     /// `note` receives one-line remarks for stderr (e.g. keyring unavailable) that do not
     /// make the run fail.
-    public func credentials(profile: String, refresh: Bool = false,
+    /// `storeAfterPrinting`: for a process that ends as soon as it has printed the
+    /// credential (the default command); a fetched credential is then stored by a
+    /// background process (README, "Keyring cache").
+    public func credentials(profile: String, refresh: Bool = false, storeAfterPrinting: Bool = false,
                             note: @escaping (String) -> Void) throws(STSProcError) -> AWSCredentials {
-        try credentials(for: try plan(profile: profile), refresh: refresh, note: note)
+        try credentials(for: try plan(profile: profile), refresh: refresh, storeAfterPrinting: storeAfterPrinting, note: note)
     }
 
-    func credentials(for plan: CredentialPlan, refresh: Bool = false,
+    func credentials(for plan: CredentialPlan, refresh: Bool = false, storeAfterPrinting: Bool = false,
                      note: @escaping (String) -> Void) throws(STSProcError) -> AWSCredentials {
         RunDeadline.set(seconds: plan.timeoutSeconds)
         let policy = plan.cachePolicy
-        let cache = KeyringCache(store: SecretServiceStore(), lockFolder: RefreshLock.folder(environment: environment),
+        var cache = KeyringCache(store: SecretServiceStore(), lockFolder: RefreshLock.folder(environment: environment),
                                  note: note, kernel: policy.usesKernelKeyring || policy.kernelOnly ? KernelKeyringCache() : nil,
                                  kernelOnly: policy.kernelOnly)
+        cache.storesInBackground = storeAfterPrinting
+        cache.storeSeconds = plan.timeoutSeconds
         let now = self.now
         let environment = self.environment
         let provider = CachingCredentialProvider(cache: cache, now: now, preload: Self.preloadFetchLibraries,
