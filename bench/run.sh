@@ -12,6 +12,8 @@
 #   (c) 64 parallel cold calls     wall time + exact count of STS AssumeRole requests
 #   (d) aws sts get-caller-identity through sts-proc vs static keys (and the peers)
 #   (e) peak RSS of (a) and (b)    /usr/bin/time -v, max over several runs
+#   (f) boto3, credentials in a fresh process: botocore's assume-role vs sts-proc warm/cold
+#                                  vs static keys, timed inside the interpreter
 # Full mode also records a hit-path breakdown (bench/breakdown.sh).
 # --compare times another build (e.g. the previous commit's binary) against this tree's,
 # hit and cold, in alternating rounds so that a slow minute hits both alike.
@@ -91,10 +93,10 @@ hf=$(command -v hyperfine)
 if [ "$mode" = compare ]; then
   out="$repo/bench/results/compare"
 elif [ "$mode" = smoke ]; then
-  out="$repo/bench/results/smoke"; parallel_n=8; d_rounds=1
+  out="$repo/bench/results/smoke"; parallel_n=8; d_rounds=1; f_runs=2
   hf_opts=(--runs 2 --warmup 0); hf_slow=(--runs 2 --warmup 0); rss_runs=2
 else
-  out="$repo/bench/results"; parallel_n=64; d_rounds=8
+  out="$repo/bench/results"; parallel_n=64; d_rounds=8; f_runs=25
   hf_opts=(--warmup 5 --min-runs 30); hf_slow=(--warmup 2 --min-runs 10); rss_runs=5
 fi
 mkdir -p "$out"
@@ -349,6 +351,10 @@ JSON
     [ $((round % 2)) -eq 1 ] || pair=("${pair[@]:3:3}" "${pair[@]:0:3}")  # alternate the order
     run_hf "d-pair-$round" -N "${hf_slow[@]}" "${pair[@]}"
   done
+
+  # (f) what a user saves: credentials resolved inside fresh boto3 processes.
+  log "boto3: credentials in a fresh process ($f_runs runs each)"
+  "$py" bench/boto3_savings.py "$out" "$f_runs" "$bin" | tee "$out/f-boto3.md" >&2
 
   # (e) peak RSS, /usr/bin/time -v, max over several runs.
   log "peak RSS (/usr/bin/time -v, $rss_runs runs each)"

@@ -45,6 +45,26 @@ final class RefreshLock {
         close(descriptor)
     }
 
+    /// Waits (up to `limit` seconds in all) until no refresh lock in `folder` is held: a
+    /// refresh or a background store in flight has then finished, and what it stored can be
+    /// removed (`cache clear`).
+    static func waitForHolders(folder: String, limit: Double) {
+        guard let directory = opendir(folder) else { return }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name.hasSuffix(".lock") { names.append(name) }
+        }
+        closedir(directory)
+        let end = MonotonicClock.now() + limit
+        for name in names {
+            let descriptor = open(folder + "/" + name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+            guard descriptor >= 0 else { continue }
+            _ = ExclusiveLock.take(descriptor, within: max(end - MonotonicClock.now(), 0))
+            close(descriptor)
+        }
+    }
+
     enum Outcome {
         /// Got the lock; `waited` tells whether another process held it first (and so
         /// probably just refreshed the cache).

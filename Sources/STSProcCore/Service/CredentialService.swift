@@ -97,6 +97,8 @@ public struct CredentialService {
     }
 
     public func clearCache(profile: String?) throws(KeyringFailure) {
+        // A refresh or background store in flight would store after the clear.
+        RefreshLock.waitForHolders(folder: RefreshLock.folder(environment: environment), limit: 10)
         KernelKeyringCache().removeAll(profile: profile)
         try SecretServiceStore(timeLimit: 5).remove(profile: profile)
     }
