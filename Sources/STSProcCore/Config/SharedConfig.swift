@@ -57,7 +57,7 @@ public struct SharedConfig: Sendable {
     /// else the config file's; never a mix of the two.
     func keysSection(of name: String) -> (profile: Profile, path: String)? {
         for (sections, path) in [(credentialsFileProfiles, credentialsPath), (configFileProfiles, configPath)] {
-            if let values = sections[name], (try? Profile(name: name, values: values).presentSetting("aws_access_key_id")) != nil {
+            if let values = sections[name], (try? Profile(name: name, values: values).presentSetting(.accessKeyID)) != nil {
                 return (Profile(name: name, values: values), path)
             }
         }

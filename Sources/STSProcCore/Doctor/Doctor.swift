@@ -11,7 +11,7 @@ public struct Doctor {
     /// Profiles whose credential_process calls sts-proc, with the profile each resolves.
     public func callers() -> [(caller: String, target: String)] {
         config.profiles.keys.sorted().compactMap { name in
-            guard let command = config.profile(named: name)?.setting("credential_process"),
+            guard let command = config.profile(named: name)?.setting(.credentialProcess),
                   CredentialProcessLine.callsSTSProc(command) else { return nil }
             let target = CredentialService.profileName(explicit: CredentialProcessLine.targetProfile(command),
                                                        environment: environment)
@@ -96,16 +96,15 @@ public struct Doctor {
     // MARK: - Checks
 
     /// Keys that make the SDKs use a provider of their own before credential_process.
-    static let keysThatPreemptCredentialProcess = [
-        "aws_access_key_id", "role_arn", "web_identity_token_file", "sso_session", "sso_start_url",
-        "sso_account_id", "sso_role_name",
+    static let keysThatPreemptCredentialProcess: [SettingKey] = [
+        .accessKeyID, .roleARN, .webIdentityTokenFile, .ssoSession, .ssoStartURL, .ssoAccountID, .ssoRoleName,
     ]
 
     private func checkCaller(_ caller: String, target: String, into report: inout DoctorReport) {
         guard let profile = config.profile(named: caller) else { return }
         for key in Self.keysThatPreemptCredentialProcess where profile.hasPlainSetting(key) {
             let remedy: String
-            if key == "aws_access_key_id" {
+            if key == .accessKeyID {
                 remedy = "remove the keys from [\(caller)] (in the credentials or config file)"
             } else {
                 remedy = "rename it to sts_proc_\(key)"
@@ -114,13 +113,13 @@ public struct Doctor {
                 level: .problem, code: "sdk-skips-credential-process",
                 text: "[\(caller)] sets plain \(key): the AWS CLI and SDKs use their own provider for it and never run credential_process; \(remedy)"))
         }
-        if let command = profile.setting("credential_process"),
+        if let command = profile.setting(.credentialProcess),
            !CredentialProcessLine.programExists(command, environment: environment) {
             report.findings.append(.init(
                 level: .problem, code: "program-not-found",
                 text: "[\(caller)] credential_process runs \(ShellWords.programName(command)), which is not an executable on PATH; use an absolute path"))
         }
-        if let command = profile.setting("credential_process"), CredentialProcessLine.targetProfile(command) == nil {
+        if let command = profile.setting(.credentialProcess), CredentialProcessLine.targetProfile(command) == nil {
             report.findings.append(.init(
                 level: .note, code: "no-profile-argument",
                 text: "[\(caller)] credential_process has no --profile, so sts-proc resolves AWS_PROFILE or default"))
@@ -152,7 +151,7 @@ public struct Doctor {
 
     private func checkRegion(_ plan: CredentialPlan, callers: [String], into report: inout DoctorReport) {
         let names = [plan.profile] + callers
-        let hasRegion = names.contains { config.profile(named: $0)?.setting("region") != nil }
+        let hasRegion = names.contains { config.profile(named: $0)?.setting(.region) != nil }
             || environment.nonEmpty("AWS_REGION") != nil || environment.nonEmpty("AWS_DEFAULT_REGION") != nil
         if !hasRegion {
             report.findings.append(.init(
