@@ -49,6 +49,13 @@ public struct Profile: Sendable, Equatable {
         }
     }
 
+    /// A key as botocore reads it: the plain name only, never the prefix. Takes any name
+    /// (`retry_mode`, `credential_process`), because it never reads a `sts_proc_*` key:
+    /// `SettingKey` stays the one list of those.
+    public func botocoreSetting(_ name: String) -> String? {
+        text(name)
+    }
+
     static let prefix = "sts_proc_"
 
     private func text(_ key: String) -> String? {
