@@ -44,7 +44,7 @@ struct STSProcCommand: ParsableCommand {
               sts_proc_source_profile = base
             """,
         version: STSProcVersion.current,
-        subcommands: [CredentialsCommand.self, EnvCommand.self, WriteCommand.self, WhoamiCommand.self, DoctorCommand.self,
+        subcommands: [CredentialsCommand.self, EnvCommand.self, WriteCommand.self, WhoamiCommand.self, DoctorCommand.self, ListCommand.self,
                       CacheCommand.self, SAMLCommand.self, SSOCommand.self, KeysCommand.self],
         defaultSubcommand: CredentialsCommand.self)
 }
