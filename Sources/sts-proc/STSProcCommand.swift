@@ -51,7 +51,7 @@ struct STSProcCommand: ParsableCommand {
 
 /// Shared by every command that resolves a profile.
 struct ProfileOptions: ParsableArguments {
-    @Option(name: .long, help: "The profile to resolve (default: $AWS_PROFILE, else 'default').")
+    @Option(name: .long, help: "The profile to resolve (default: $AWS_PROFILE, else 'default').", completion: .profileNames)
     var profile: String?
 }
 
