@@ -45,7 +45,7 @@ struct CacheCommand: ParsableCommand {
             abstract: "Remove cached credentials: all of them, or one profile's.",
             discussion: "Example: sts-proc cache clear --profile prod")
 
-        @Option(name: .long, help: "Only this profile's credentials.")
+        @Option(name: .long, help: "Only this profile's credentials.", completion: .profileNames)
         var profile: String?
 
         func run() throws {

@@ -12,7 +12,7 @@ struct DoctorCommand: ParsableCommand {
             Example: sts-proc doctor --profile prod
             """)
 
-    @Option(name: .long, help: "The profile to check (default: every profile that runs sts-proc).")
+    @Option(name: .long, help: "The profile to check (default: every profile that runs sts-proc).", completion: .profileNames)
     var profile: String?
 
     func run() throws {

@@ -37,7 +37,7 @@ struct KeysCommand: ParsableCommand {
                   aws iam create-access-key --user-name alice | sts-proc keys add --profile base --stdin
                 """)
 
-        @Option(name: .long, help: "The profile the key belongs to.")
+        @Option(name: .long, help: "The profile the key belongs to.", completion: .profileNames)
         var profile: String
 
         @Flag(name: .long, help: "Read the key from standard input.")
@@ -77,7 +77,7 @@ struct KeysCommand: ParsableCommand {
                   sts-proc keys import --all
                 """)
 
-        @Option(name: .long, help: "The profile whose keys to move.")
+        @Option(name: .long, help: "The profile whose keys to move.", completion: .profileNames)
         var profile: String?
 
         @Flag(name: .long, help: "Every profile of the credentials file with long-term keys.")
@@ -131,7 +131,7 @@ struct KeysCommand: ParsableCommand {
             abstract: "Delete a profile's stored key and the credentials cached from it.",
             discussion: "Example: sts-proc keys remove --profile base")
 
-        @Option(name: .long, help: "The profile whose key to delete.")
+        @Option(name: .long, help: "The profile whose key to delete.", completion: .profileNames)
         var profile: String
 
         @Argument(parsing: .allUnrecognized, help: .hidden)
@@ -160,7 +160,7 @@ struct KeysCommand: ParsableCommand {
                 Example: sts-proc keys rotate --profile base
                 """)
 
-        @Option(name: .long, help: "The profile whose key to rotate.")
+        @Option(name: .long, help: "The profile whose key to rotate.", completion: .profileNames)
         var profile: String
 
         @Flag(name: .long, help: "Sign with the long-term key even when the profile sets mfa_serial.")

@@ -15,10 +15,10 @@ struct SSOCommand: ParsableCommand {
 
     /// `--profile P` or `--sso-session S`.
     struct SessionOptions: ParsableArguments {
-        @Option(name: .long, help: "A profile that uses the session (default: $AWS_PROFILE, else 'default').")
+        @Option(name: .long, help: "A profile that uses the session (default: $AWS_PROFILE, else 'default').", completion: .profileNames)
         var profile: String?
 
-        @Option(name: .customLong("sso-session"), help: "The [sso-session NAME] section to use instead of a profile.")
+        @Option(name: .customLong("sso-session"), help: "The [sso-session NAME] section to use instead of a profile.", completion: .ssoSessionNames)
         var ssoSession: String?
 
         func session(_ service: CredentialService) throws(STSProcError) -> SSOSession {
@@ -144,7 +144,7 @@ extension SSOCommand {
                 Example: sts-proc sso populate --sso-session my-sso --prefix org-
                 """)
 
-        @Option(name: .customLong("sso-session"), help: "The [sso-session NAME] whose accounts to write.")
+        @Option(name: .customLong("sso-session"), help: "The [sso-session NAME] whose accounts to write.", completion: .ssoSessionNames)
         var ssoSession: String
 
         @Option(name: .long, help: "Put before every profile name.")

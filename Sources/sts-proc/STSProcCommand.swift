@@ -52,14 +52,15 @@ struct STSProcCommand: ParsableCommand {
               sts_proc_source_profile = base
             """,
         version: STSProcVersion.current,
-        subcommands: [CredentialsCommand.self, EnvCommand.self, WriteCommand.self, WhoamiCommand.self, DoctorCommand.self,
-                      CacheCommand.self, SAMLCommand.self, SSOCommand.self, KeysCommand.self, ExecCommand.self, LoginCommand.self],
+        subcommands: [CredentialsCommand.self, EnvCommand.self, ExecCommand.self, LoginCommand.self, WriteCommand.self,
+                      WhoamiCommand.self, DoctorCommand.self, ListCommand.self, CacheCommand.self, SAMLCommand.self,
+                      SSOCommand.self, KeysCommand.self],
         defaultSubcommand: CredentialsCommand.self)
 }
 
 /// Shared by every command that resolves a profile.
 struct ProfileOptions: ParsableArguments {
-    @Option(name: .long, help: "The profile to resolve (default: $AWS_PROFILE, else 'default').")
+    @Option(name: .long, help: "The profile to resolve (default: $AWS_PROFILE, else 'default').", completion: .profileNames)
     var profile: String?
 }
 

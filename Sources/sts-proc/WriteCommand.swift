@@ -16,7 +16,7 @@ struct WriteCommand: ParsableCommand {
 
     @OptionGroup var options: ProfileOptions
 
-    @Option(name: .long, help: "The section (profile name) to write.")
+    @Option(name: .long, help: "The section (profile name) to write.", completion: .credentialsSectionNames)
     var to: String
 
     @Flag(name: .long, help: "Write even over a profile that runs sts-proc or holds long-term keys.")

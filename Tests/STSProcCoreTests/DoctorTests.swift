@@ -4,14 +4,14 @@ import Testing
 
 /// An executable called sts-proc (a link to /bin/true), so credential_process lines can
 /// point at something that exists.
-private let standIn: String = {
+let standIn: String = {
     var template = Array("/tmp/sts-proc-doctor-XXXXXX".utf8CString)
     let folder = String(cString: mkdtemp(&template)!)
     symlink("/bin/true", folder + "/sts-proc")
     return folder + "/sts-proc"
 }()
 
-private struct FixedStore: CredentialStore {
+struct FixedStore: CredentialStore {
     var failure: KeyringFailure?
     func lookup(_ entry: CacheEntry, validAfter: UTCTime) throws(KeyringFailure) -> CacheLookup {
         if let failure { throw failure }
@@ -30,9 +30,10 @@ private struct FixedStore: CredentialStore {
                         profile: String? = "p", store: FixedStore = FixedStore()) throws -> [DoctorReport] {
         let shared = try SharedConfig(configText: config, configPath: "/cfg", credentialsText: credentials ?? keys,
                                       credentialsPath: "/creds")
-        let doctor = Doctor(config: shared, environment: environment, now: UTCTime(secondsSinceEpoch: 0), store: store)
-        if let profile { return [doctor.examine(profile: profile)] }
-        return doctor.callers().map { doctor.examine(profile: $0.target) }
+        let doctor = Doctor(config: shared, environment: environment, now: UTCTime(secondsSinceEpoch: 0), store: store,
+                            storedKey: { _ in nil })
+        if let profile { return [doctor.examine(asked: profile)] }
+        return doctor.examineAll()
     }
 
     private func codes(_ reports: [DoctorReport]) -> [String] {
@@ -108,7 +109,7 @@ private extension String {
             """, configPath: "/cfg", credentialsText: nil, credentialsPath: "/creds")
         let environment = ["PATH": "/bin", "AWS_ACCESS_KEY_ID": "AKIA1", "AWS_SECRET_ACCESS_KEY": "s"]
         let report = Doctor(config: config, environment: environment, now: UTCTime(secondsSinceEpoch: 0),
-                            store: FixedStore()).examine(profile: "p")
+                            store: FixedStore(), storedKey: { _ in nil }).examine(asked: "p")
         let finding = try #require(report.findings.first { $0.code == "environment-credentials" })
         #expect(finding.level == .note)
         #expect(!report.hasProblems)

@@ -11,46 +11,46 @@ import Testing
         "region": .text(""),
         "sts_proc_min_ttl": .text("1200"),
         "cache": .text("none"),
-        "s3": .nested(["addressing_style": "path"]),
+        "services": .nested(["addressing_style": "path"]),
         "sts_proc_policy": .nested(["a": "b"]),
         "sts_proc_source_profile": .text("base"),
     ])
 
     @Test func prefixedKeyWins() {
-        #expect(profile.setting("role_arn") == "arn:prefixed")
+        #expect(profile.setting(.roleARN) == "arn:prefixed")
     }
 
     @Test func plainKeyIsTheFallback() {
-        #expect(Profile(name: "q", values: ["role_arn": .text("arn:plain")]).setting("role_arn") == "arn:plain")
+        #expect(Profile(name: "q", values: ["role_arn": .text("arn:plain")]).setting(.roleARN) == "arn:plain")
     }
 
     @Test func emptyPrefixedValueFallsThroughToThePlainKey() {
-        #expect(profile.setting("external_id") == "plain-id")
+        #expect(profile.setting(.externalID) == "plain-id")
     }
 
     @Test func emptyValueIsUnset() {
-        #expect(profile.setting("region") == nil)
-        #expect(profile.setting("missing") == nil)
+        #expect(profile.setting(.region) == nil)
+        #expect(profile.setting(.tags) == nil)
     }
 
     @Test func nestedValuesAreNotSettings() {
-        #expect(profile.setting("s3") == nil)
-        #expect(profile.setting("policy") == nil)
+        #expect(profile.setting(.services) == nil)
+        #expect(profile.setting(.policy) == nil)
     }
 
     @Test func ownSettingReadsOnlyThePrefixedKey() {
-        #expect(profile.ownSetting("min_ttl") == "1200")
-        #expect(profile.ownSetting("cache") == nil)
-        #expect(profile.ownSetting("external_id") == nil)
-        #expect(profile.ownSetting("source_profile") == "base")
+        #expect(profile.ownSetting(.minTTL) == "1200")
+        #expect(profile.ownSetting(.cache) == nil)
+        #expect(profile.ownSetting(.externalID) == nil)
+        #expect(profile.ownSetting(.sourceProfile) == "base")
     }
 
     @Test func hasPlainSettingLooksAtTheUnprefixedKeyOnly() {
-        #expect(profile.hasPlainSetting("role_arn"))
-        #expect(profile.hasPlainSetting("s3"))
-        #expect(!profile.hasPlainSetting("region"))
-        #expect(!profile.hasPlainSetting("source_profile"))
-        #expect(!profile.hasPlainSetting("missing"))
+        #expect(profile.hasPlainSetting(.roleARN))
+        #expect(profile.hasPlainSetting(.services))
+        #expect(!profile.hasPlainSetting(.region))
+        #expect(!profile.hasPlainSetting(.sourceProfile))
+        #expect(!profile.hasPlainSetting(.tags))
     }
 
     @Test func profileFromParsedConfig() throws {
@@ -63,10 +63,10 @@ import Testing
             """, configPath: "/cfg", credentialsText: nil, credentialsPath: "/creds")
         let prod = try #require(config.profile(named: "prod"))
         #expect(prod.name == "prod")
-        #expect(prod.setting("role_arn") == "arn:aws:iam::111122223333:role/Admin")
-        #expect(prod.setting("source_profile") == "base")
-        #expect(prod.setting("region") == "eu-west-1")
-        #expect(!prod.hasPlainSetting("role_arn"))
+        #expect(prod.setting(.roleARN) == "arn:aws:iam::111122223333:role/Admin")
+        #expect(prod.setting(.sourceProfile) == "base")
+        #expect(prod.setting(.region) == "eu-west-1")
+        #expect(!prod.hasPlainSetting(.roleARN))
         #expect(config.profile(named: "missing") == nil)
     }
 }

@@ -85,7 +85,7 @@ import Testing
         #expect(shared.serviceSettings(section: "local", service: "d") == nil)
         #expect(shared.serviceSettings(section: "local", service: "ec2") == nil)
         #expect(shared.serviceSettings(section: "other", service: "sts") == nil)
-        #expect(shared.profile(named: "dev")?.setting("services") == "local")
+        #expect(shared.profile(named: "dev")?.setting(.services) == "local")
     }
 
     // MARK: credentials file

@@ -82,6 +82,18 @@ struct SecretServiceStore: CredentialStore {
         }
     }
 
+    /// Every sts-proc item's attributes (cached credentials and stored keys), for `list`:
+    /// attributes only, so no secret crosses D-Bus and no locked item asks to be unlocked.
+    func inventory() throws(KeyringFailure) -> [KeyringItemSummary] {
+        try withSession { session throws(KeyringFailure) in
+            try session.search(["application": Self.application], all: true).map { item in
+                let attributes = item.attributes
+                return KeyringItemSummary(profile: attributes["profile"] ?? "", isAccessKey: Self.isAccessKey(item),
+                                          expiration: attributes["expires"].flatMap { Int64($0) }.map(UTCTime.init))
+            }
+        }
+    }
+
     /// Cached credentials only: stored access keys (`keys add`) are removed by `keys remove` alone.
     func remove(profile: String?) throws(KeyringFailure) {
         var match = ["application": Self.application]

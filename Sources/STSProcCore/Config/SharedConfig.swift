@@ -13,6 +13,9 @@ public struct SharedConfig: Sendable {
     public var services: [String: [String: INIValue]]
     /// `[sso-session NAME]` sections.
     public var ssoSessions: [String: [String: INIValue]]
+    /// Config-file sections botocore ignores (`[prod]` where `[profile prod]` was meant,
+    /// `[plugins]`), for `doctor`.
+    public var ignoredConfigSections: [String: [String: INIValue]] = [:]
     /// Each file's own sections, before the merge: static keys are taken from one file only.
     var configFileProfiles: [String: [String: INIValue]] = [:]
     var credentialsFileProfiles: [String: [String: INIValue]] = [:]
@@ -35,7 +38,7 @@ public struct SharedConfig: Sendable {
                     configFileProfiles[name] = section.values
                 case .ssoSession(let name): ssoSessions[name] = section.values
                 case .services(let name): services[name] = section.values
-                case .other: break
+                case .other: ignoredConfigSections[section.name] = section.values
                 }
             }
         }
@@ -57,7 +60,7 @@ public struct SharedConfig: Sendable {
     /// else the config file's; never a mix of the two.
     func keysSection(of name: String) -> (profile: Profile, path: String)? {
         for (sections, path) in [(credentialsFileProfiles, credentialsPath), (configFileProfiles, configPath)] {
-            if let values = sections[name], (try? Profile(name: name, values: values).presentSetting("aws_access_key_id")) != nil {
+            if let values = sections[name], (try? Profile(name: name, values: values).presentSetting(.accessKeyID)) != nil {
                 return (Profile(name: name, values: values), path)
             }
         }

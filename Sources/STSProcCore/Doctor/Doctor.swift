@@ -2,33 +2,82 @@
 /// that make the SDKs skip credential_process, a missing region, unreadable tokens, an
 /// expired SAML assertion, an unusable keyring, and environment variables that override
 /// the profile.
+/// Explains what sts-proc will do for a profile and flags what will go wrong: settings
+/// that make the SDKs skip credential_process, a credential_process line that does not
+/// run what it should, a missing region, unreadable tokens, an expired SAML assertion, an
+/// unusable keyring, and environment variables that override the profile.
 public struct Doctor {
     let config: SharedConfig
     let environment: [String: String]
     let now: UTCTime
     let store: CredentialStore
+    /// The keyring's access key of a profile (`keys add`); injected so tests never reach a real keyring.
+    var storedKey: (String) throws(KeyringFailure) -> StoredAccessKey? = { profile throws(KeyringFailure) in
+        try AccessKeyStore().load(profile: profile)
+    }
 
     /// Profiles whose credential_process calls sts-proc, with the profile each resolves.
     public func callers() -> [(caller: String, target: String)] {
         config.profiles.keys.sorted().compactMap { name in
-            guard let command = config.profile(named: name)?.setting("credential_process"),
+            guard let command = config.profile(named: name)?.botocoreSetting("credential_process"),
                   CredentialProcessLine.callsSTSProc(command) else { return nil }
-            let target = CredentialService.profileName(explicit: CredentialProcessLine.targetProfile(command),
-                                                       environment: environment)
-            return (name, target)
+            return (name, target(of: command))
         }
     }
 
-    public func examine(profile: String) -> DoctorReport {
-        let callerNames = callers().filter { $0.target == profile }.map(\.caller)
+    /// The profile an sts-proc line serves: its `--profile`, else what sts-proc falls back to.
+    func target(of command: String) -> String {
+        CredentialService.profileName(explicit: CredentialProcessLine.targetProfile(command), environment: environment)
+    }
+
+    /// What an SDK gets for profile `asked`: when its credential_process runs sts-proc, the
+    /// profile that line names is examined (that is what runs); otherwise `asked` itself,
+    /// as `sts-proc --profile asked` would resolve it, with the lines that point at it.
+    public func examine(asked: String) -> DoctorReport {
+        if let command = config.profile(named: asked)?.botocoreSetting("credential_process"),
+           CredentialProcessLine.callsSTSProc(command) {
+            return examine(profile: target(of: command), callers: [asked])
+        }
+        return examine(profile: asked, callers: callers().filter { $0.target == asked }.map(\.caller))
+    }
+
+    /// Every profile some credential_process line runs sts-proc for, and every config-file
+    /// section botocore ignores that was meant as a profile of sts-proc.
+    public func examineAll() -> [DoctorReport] {
+        let all = callers()
+        var targets: [String] = []
+        for (_, target) in all where !targets.contains(target) { targets.append(target) }
+        var reports = targets.map { target in examine(profile: target, callers: all.filter { $0.target == target }.map(\.caller)) }
+        // `[plugins]` and the like are ignored on purpose; a section with a credential_process
+        // line or sts_proc_* keys was meant as a profile.
+        for (name, values) in config.ignoredConfigSections.sorted(by: { $0.key < $1.key })
+        where !targets.contains(name) && config.profile(named: name) == nil
+            && values.keys.contains(where: { $0 == "credential_process" || $0.hasPrefix(Profile.prefix) }) {
+            if let report = ignoredSectionReport(name, callers: []) { reports.append(report) }
+        }
+        return reports
+    }
+
+    /// `profile` as sts-proc resolves it, and the profiles whose credential_process runs it.
+    public func examine(profile: String, callers callerNames: [String]) -> DoctorReport {
         var report = DoctorReport(profile: profile, callers: callerNames, explanation: [], findings: [])
         for caller in callerNames { checkCaller(caller, target: profile, into: &report) }
-
+        if config.profile(named: profile) == nil {
+            if let ignored = ignoredSectionReport(profile, callers: callerNames) {
+                report.findings += ignored.findings
+                return report
+            }
+            if let unknown = unknownProfileFinding(profile, callers: callerNames) {
+                report.findings.append(unknown)
+                return report
+            }
+        }
         let plan: CredentialPlan
         do {
             plan = try PlanBuilder(config: config, environment: environment, now: now).makePlan(profileName: profile)
         } catch {
             checkEnvironment(keysAreTheSource: false, into: &report)
+            checkSettingNames(of: callerNames + [profile], into: &report)
             report.findings.append(.init(level: .problem, code: "configuration", text: error.message))
             return report
         }
@@ -37,6 +86,7 @@ public struct Doctor {
         } else {
             checkEnvironment(keysAreTheSource: false, into: &report)
         }
+        checkSettingNames(of: callerNames + [profile] + plan.roles.map(\.profile), into: &report)
         explain(plan, into: &report)
         checkRegion(plan, callers: callerNames, into: &report)
         checkInputs(plan, into: &report)
@@ -95,38 +145,6 @@ public struct Doctor {
 
     // MARK: - Checks
 
-    /// Keys that make the SDKs use a provider of their own before credential_process.
-    static let keysThatPreemptCredentialProcess = [
-        "aws_access_key_id", "role_arn", "web_identity_token_file", "sso_session", "sso_start_url",
-        "sso_account_id", "sso_role_name",
-    ]
-
-    private func checkCaller(_ caller: String, target: String, into report: inout DoctorReport) {
-        guard let profile = config.profile(named: caller) else { return }
-        for key in Self.keysThatPreemptCredentialProcess where profile.hasPlainSetting(key) {
-            let remedy: String
-            if key == "aws_access_key_id" {
-                remedy = "remove the keys from [\(caller)] (in the credentials or config file)"
-            } else {
-                remedy = "rename it to sts_proc_\(key)"
-            }
-            report.findings.append(.init(
-                level: .problem, code: "sdk-skips-credential-process",
-                text: "[\(caller)] sets plain \(key): the AWS CLI and SDKs use their own provider for it and never run credential_process; \(remedy)"))
-        }
-        if let command = profile.setting("credential_process"),
-           !CredentialProcessLine.programExists(command, environment: environment) {
-            report.findings.append(.init(
-                level: .problem, code: "program-not-found",
-                text: "[\(caller)] credential_process runs \(ShellWords.programName(command)), which is not an executable on PATH; use an absolute path"))
-        }
-        if let command = profile.setting("credential_process"), CredentialProcessLine.targetProfile(command) == nil {
-            report.findings.append(.init(
-                level: .note, code: "no-profile-argument",
-                text: "[\(caller)] credential_process has no --profile, so sts-proc resolves AWS_PROFILE or default"))
-        }
-    }
-
     /// `keysAreTheSource`: the profile's own `credential_source = Environment` uses the keys,
     /// so they are expected there; the SDKs must then get the profile with --profile.
     private func checkEnvironment(keysAreTheSource: Bool, into report: inout DoctorReport) {
@@ -152,7 +170,7 @@ public struct Doctor {
 
     private func checkRegion(_ plan: CredentialPlan, callers: [String], into report: inout DoctorReport) {
         let names = [plan.profile] + callers
-        let hasRegion = names.contains { config.profile(named: $0)?.setting("region") != nil }
+        let hasRegion = names.contains { config.profile(named: $0)?.setting(.region) != nil }
             || environment.nonEmpty("AWS_REGION") != nil || environment.nonEmpty("AWS_DEFAULT_REGION") != nil
         if !hasRegion {
             report.findings.append(.init(
@@ -205,7 +223,7 @@ public struct Doctor {
         guard let profile = source.keysProfile else { return }
         let stored: StoredAccessKey?
         do {
-            stored = try AccessKeyStore().load(profile: profile)
+            stored = try storedKey(profile)
         } catch .locked {
             if case .storedKeys = source {
                 report.findings.append(.init(level: .problem, code: "keyring-unusable",

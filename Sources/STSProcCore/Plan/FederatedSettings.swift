@@ -3,15 +3,15 @@
 extension PlanBuilder {
     /// A SAML source when the profile names an assertion file or process.
     func samlSource(of profile: Profile) throws(STSProcError) -> SAMLSource? {
-        guard let assertion = try secretInput(of: profile, file: "saml_assertion_file",
-                                              process: "saml_assertion_process") else { return nil }
+        guard let assertion = try secretInput(of: profile, file: .samlAssertionFile,
+                                              process: .samlAssertionProcess) else { return nil }
         return SAMLSource(
             profile: profile.name,
-            roleARN: try profile.setting("role_arn").map { (value: String) throws(STSProcError) in try SettingParsers.roleARN(value) },
-            principalARN: try profile.setting("principal_arn").map(Self.providerARN),
-            durationSeconds: try profile.setting("duration_seconds").map(SettingParsers.durationSeconds),
-            policy: try profile.setting("policy").map(SettingParsers.policy),
-            policyARNs: try profile.setting("policy_arns").map(SettingParsers.policyARNs) ?? [],
+            roleARN: try profile.setting(.roleARN).map { (value: String) throws(STSProcError) in try SettingParsers.roleARN(value) },
+            principalARN: try profile.setting(.principalARN).map(Self.providerARN),
+            durationSeconds: try profile.setting(.durationSeconds).map(SettingParsers.durationSeconds),
+            policy: try profile.setting(.policy).map(SettingParsers.policy),
+            policyARNs: try profile.setting(.policyARNs).map(SettingParsers.policyARNs) ?? [],
             assertion: assertion)
     }
 
@@ -21,37 +21,37 @@ extension PlanBuilder {
     /// The variables apply to the profile asked for only: botocore reads source profiles
     /// with the environment turned off.
     func webIdentitySource(of profile: Profile, readingEnvironment: Bool) throws(STSProcError) -> WebIdentitySource? {
-        var token = try secretInput(of: profile, file: "web_identity_token_file", process: "web_identity_token_process")
+        var token = try secretInput(of: profile, file: .webIdentityTokenFile, process: .webIdentityTokenProcess)
         if token == nil, readingEnvironment, let path = environment.nonEmpty("AWS_WEB_IDENTITY_TOKEN_FILE"),
-           profile.setting("source_profile") == nil, profile.setting("credential_source") == nil,
-           profile.setting("aws_access_key_id") == nil {
+           profile.setting(.sourceProfile) == nil, profile.setting(.credentialSource) == nil,
+           profile.setting(.accessKeyID) == nil {
             token = .file(path, setting: "AWS_WEB_IDENTITY_TOKEN_FILE")
         }
         guard let token else { return nil }
         let environmentRole = readingEnvironment ? environment.nonEmpty("AWS_ROLE_ARN") : nil
-        guard let roleARN = profile.setting("role_arn") ?? environmentRole else {
+        guard let roleARN = profile.setting(.roleARN) ?? environmentRole else {
             throw STSProcError(.configuration, failure: "no role for the web identity token",
                                reason: "the profile has a web identity token but neither role_arn nor AWS_ROLE_ARN",
                                remedy: "Add sts_proc_role_arn to the profile")
         }
-        let sessionName = profile.setting("role_session_name")
+        let sessionName = profile.setting(.roleSessionName)
             ?? (readingEnvironment ? environment.nonEmpty("AWS_ROLE_SESSION_NAME") : nil)
         return WebIdentitySource(
             profile: profile.name,
             roleARN: try SettingParsers.roleARN(roleARN),
             roleSessionName: try SettingParsers.roleSessionName(sessionName ?? "sts-proc-\(now.secondsSinceEpoch)"),
             hasExplicitSessionName: sessionName != nil,
-            durationSeconds: try profile.setting("duration_seconds").map(SettingParsers.durationSeconds),
-            policy: try profile.setting("policy").map(SettingParsers.policy),
-            policyARNs: try profile.setting("policy_arns").map(SettingParsers.policyARNs) ?? [],
+            durationSeconds: try profile.setting(.durationSeconds).map(SettingParsers.durationSeconds),
+            policy: try profile.setting(.policy).map(SettingParsers.policy),
+            policyARNs: try profile.setting(.policyARNs).map(SettingParsers.policyARNs) ?? [],
             token: token)
     }
 
-    private func secretInput(of profile: Profile, file: String, process: String) throws(STSProcError) -> SecretInput? {
+    private func secretInput(of profile: Profile, file: SettingKey, process: SettingKey) throws(STSProcError) -> SecretInput? {
         switch (profile.setting(file), profile.setting(process)) {
-        case (let path?, nil): return .file(ConfigPath.expandUser(path, environment: environment), setting: file)
+        case (let path?, nil): return .file(ConfigPath.expandUser(path, environment: environment), setting: file.rawValue)
         case (nil, let command?):
-            return .process(command, setting: process, timeLimit: try processTimeLimit(of: profile))
+            return .process(command, setting: process.rawValue, timeLimit: try processTimeLimit(of: profile))
         case (nil, nil): return nil
         case (.some, .some):
             throw STSProcError(.configuration, failure: "conflicting settings in profile \(profile.name)",

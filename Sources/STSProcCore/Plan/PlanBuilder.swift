@@ -35,7 +35,7 @@ public struct PlanBuilder {
                                       mfa: try mfaProfile.map { (mfaProfile: Profile) throws(STSProcError) in
                                           try mfaSettings(of: mfaProfile, top: profile, source: source)
                                       })
-            if let timeout = profile.ownSetting("timeout") {
+            if let timeout = profile.ownSetting(.timeout) {
                 plan.timeoutSeconds = Double(try SettingParsers.positiveInteger(timeout, key: "sts_proc_timeout",
                                                                                 range: RunDeadline.allowedSeconds))
             }
@@ -73,7 +73,7 @@ public struct PlanBuilder {
         var current = top
         var mfaProfile: Profile?
         while true {
-            if mfaProfile == nil, current.setting("mfa_serial") != nil { mfaProfile = current }
+            if mfaProfile == nil, current.setting(.mfaSerial) != nil { mfaProfile = current }
             if let saml = try samlSource(of: current) {
                 return (.saml(saml), rolesTopDown.reversed(), mfaProfile)
             }
@@ -86,11 +86,11 @@ public struct PlanBuilder {
             // (`_resolve_credentials_from_profile`); only the profile asked for is read as a
             // role profile first.
             let holdsKeys = try hasStaticKeys(current)
-            let setsRole = try current.presentSetting("role_arn") != nil
+            let setsRole = try current.presentSetting(.roleARN) != nil
             if !isTop, holdsKeys || !setsRole {
                 return (try sourceProfileCredentials(current, top: top, visited: visited), rolesTopDown.reversed(), mfaProfile)
             }
-            guard let roleARN = try current.presentSetting("role_arn") else {
+            guard let roleARN = try current.presentSetting(.roleARN) else {
                 // botocore's provider order: an assume-role profile before SSO, SSO before keys.
                 if let sso = try SSOSettingsReader(config: config, environment: environment).source(of: current) {
                     return (.sso(sso), rolesTopDown.reversed(), mfaProfile)
@@ -103,8 +103,8 @@ public struct PlanBuilder {
                                    reason: "\(visited.joined(separator: " → ")) chains more than \(Self.maximumChainLength) roles",
                                    remedy: "Point source_profile at a profile with keys sooner")
             }
-            let sourceProfile = try current.presentSetting("source_profile")
-            let credentialSource = try current.presentSetting("credential_source")
+            let sourceProfile = try current.presentSetting(.sourceProfile)
+            let credentialSource = try current.presentSetting(.credentialSource)
             switch (sourceProfile, credentialSource) {
             case (.some, .some):
                 throw STSProcError(.configuration, failure: "conflicting settings in profile \(current.name)",
@@ -152,7 +152,7 @@ public struct PlanBuilder {
         if config.keysSection(of: profile.name)?.path == config.credentialsPath {
             return try staticSource(of: profile, isTop: false)
         }
-        if let command = profile.setting("credential_process") {
+        if let command = profile.setting(.credentialProcess) {
             // `sts-proc --profile <itself>` on a profile with no role just serves its own key
             // (from the keyring, after keys import): the same key, read directly.
             if CredentialProcessLine.callsSTSProc(command), CredentialProcessLine.targetProfile(command) == profile.name {
@@ -172,17 +172,17 @@ public struct PlanBuilder {
 
     private func roleStep(for profile: Profile, roleARN: String) throws(STSProcError) -> RoleStep {
         // botocore treats an empty role_session_name as unset (it generates one).
-        let sessionName = profile.setting("role_session_name")
+        let sessionName = profile.setting(.roleSessionName)
         var parameters = AssumeRoleParameters(
             roleARN: try SettingParsers.roleARN(roleARN),
             roleSessionName: try SettingParsers.roleSessionName(sessionName ?? "sts-proc-\(now.secondsSinceEpoch)"),
-            durationSeconds: try profile.setting("duration_seconds").map(SettingParsers.durationSeconds) ?? 3600)
-        parameters.externalID = try profile.presentSetting("external_id").map(SettingParsers.externalID)
-        parameters.policy = try profile.setting("policy").map(SettingParsers.policy)
-        parameters.policyARNs = try profile.setting("policy_arns").map(SettingParsers.policyARNs) ?? []
-        parameters.tags = try profile.setting("tags").map(SettingParsers.tags) ?? []
-        parameters.transitiveTagKeys = profile.setting("transitive_tag_keys").map(SettingParsers.commaList) ?? []
-        parameters.sourceIdentity = try profile.setting("source_identity").map(SettingParsers.sourceIdentity)
+            durationSeconds: try profile.setting(.durationSeconds).map(SettingParsers.durationSeconds) ?? 3600)
+        parameters.externalID = try profile.presentSetting(.externalID).map(SettingParsers.externalID)
+        parameters.policy = try profile.setting(.policy).map(SettingParsers.policy)
+        parameters.policyARNs = try profile.setting(.policyARNs).map(SettingParsers.policyARNs) ?? []
+        parameters.tags = try profile.setting(.tags).map(SettingParsers.tags) ?? []
+        parameters.transitiveTagKeys = profile.setting(.transitiveTagKeys).map(SettingParsers.commaList) ?? []
+        parameters.sourceIdentity = try profile.setting(.sourceIdentity).map(SettingParsers.sourceIdentity)
         return RoleStep(profile: profile.name, parameters: parameters, hasExplicitSessionName: sessionName != nil)
     }
 
@@ -190,7 +190,7 @@ public struct PlanBuilder {
     /// names count; they are read from the profile asked for.
     private func cachePolicy(of profile: Profile) throws(STSProcError) -> CachePolicy {
         var policy = CachePolicy()
-        switch profile.ownSetting("cache") {
+        switch profile.ownSetting(.cache) {
         case nil, "keyring": break
         case "none": policy.isEnabled = false
         case "kernel": policy.kernelOnly = true
@@ -198,9 +198,9 @@ public struct PlanBuilder {
             throw STSProcError(.configuration, failure: "invalid sts_proc_cache",
                                reason: "'\(other)' is not keyring, kernel or none", remedy: "Set sts_proc_cache to keyring, kernel or none")
         }
-        policy.usesKernelKeyring = try SettingParsers.choice(profile.ownSetting("kernel_cache"),
+        policy.usesKernelKeyring = try SettingParsers.choice(profile.ownSetting(.kernelCache),
                                                              key: "sts_proc_kernel_cache", yes: "on", no: "off")
-        if let minimumTTL = profile.ownSetting("min_ttl") {
+        if let minimumTTL = profile.ownSetting(.minTTL) {
             policy.minimumTTL = try SettingParsers.positiveInteger(minimumTTL, key: "sts_proc_min_ttl", range: 0...43_200)
         }
         return policy
@@ -211,7 +211,7 @@ public struct PlanBuilder {
     /// The MFA session is a GetSessionToken with the chain's long-term keys, so they must
     /// be long-term: temporary credentials cannot call GetSessionToken.
     private func mfaSettings(of profile: Profile, top: Profile, source: SourceCredentials) throws(STSProcError) -> MFASettings {
-        let serial = profile.setting("mfa_serial") ?? ""
+        let serial = profile.setting(.mfaSerial) ?? ""
         guard serial.count >= 9, serial.count <= 256,
               serial.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+=/:,.@_-".contains($0)) }) else {
             throw STSProcError(.configuration, failure: "invalid mfa_serial",
@@ -227,11 +227,11 @@ public struct PlanBuilder {
                                reason: "the chain of profile \(top.name) starts from \(source.origin), which cannot call GetSessionToken",
                                remedy: "Start the chain from a profile with an IAM user's access keys, or remove mfa_serial")
         }
-        let sessionSeconds = try top.ownSetting("mfa_session_seconds").map { (value: String) throws(STSProcError) in
+        let sessionSeconds = try top.ownSetting(.mfaSessionSeconds).map { (value: String) throws(STSProcError) in
             try SettingParsers.positiveInteger(value, key: "sts_proc_mfa_session_seconds", range: MFASettings.sessionRange)
         } ?? MFASettings.defaultSessionSeconds
         let codeSource: MFACodeSource
-        if let command = profile.setting("mfa_process") ?? top.setting("mfa_process") {
+        if let command = profile.setting(.mfaProcess) ?? top.setting(.mfaProcess) {
             codeSource = .process(command, timeLimit: try processTimeLimit(of: top))
         } else {
             codeSource = .terminal
@@ -241,7 +241,7 @@ public struct PlanBuilder {
 
     /// `sts_proc_process_timeout`: how long any `*_process` command of the profile may run.
     func processTimeLimit(of profile: Profile) throws(STSProcError) -> Double {
-        let seconds = try profile.ownSetting("process_timeout").map { (value: String) throws(STSProcError) in
+        let seconds = try profile.ownSetting(.processTimeout).map { (value: String) throws(STSProcError) in
             try SettingParsers.positiveInteger(value, key: "sts_proc_process_timeout", range: 1...600)
         } ?? Int(SecretInputReader.defaultProcessTimeLimit)
         return Double(seconds)
@@ -250,8 +250,8 @@ public struct PlanBuilder {
     // MARK: - Credential sources
 
     private func hasStaticKeys(_ profile: Profile) throws(STSProcError) -> Bool {
-        let keyID = try profile.presentSetting("aws_access_key_id")
-        let secret = try profile.presentSetting("aws_secret_access_key")
+        let keyID = try profile.presentSetting(.accessKeyID)
+        let secret = try profile.presentSetting(.secretAccessKey)
         return keyID != nil || secret != nil
     }
 
@@ -259,14 +259,14 @@ public struct PlanBuilder {
         // One file's keys (botocore never pairs a key ID from one file with a secret or
         // token from the other); without a key ID anywhere, the merged view for the message.
         let profile = config.keysSection(of: merged.name)?.profile ?? merged
-        let keyID = try profile.presentSetting("aws_access_key_id")
-        let secret = try profile.presentSetting("aws_secret_access_key")
+        let keyID = try profile.presentSetting(.accessKeyID)
+        let secret = try profile.presentSetting(.secretAccessKey)
         switch (keyID, secret) {
         case (let keyID?, let secret?):
             // aws_security_token is the name older tools wrote; botocore looks it up first.
             // Set but empty means no token (botocore sends none).
-            let legacyToken = try profile.presentSetting("aws_security_token")
-            let currentToken = try profile.presentSetting("aws_session_token")
+            let legacyToken = try profile.presentSetting(.securityToken)
+            let currentToken = try profile.presentSetting(.sessionToken)
             let token = (legacyToken ?? currentToken).flatMap { $0.isEmpty ? nil : $0 }
             let keys = AWSCredentials(accessKeyID: keyID, secretAccessKey: secret, sessionToken: token)
             try requireUsable(keys, from: "profile \(profile.name)")
@@ -329,23 +329,23 @@ public struct PlanBuilder {
 
     /// The instance metadata settings, each from the environment or the profile as botocore reads them.
     private func instanceMetadataEndpoint(profile: Profile) throws(STSProcError) -> InstanceMetadataEndpoint {
-        func value(_ variable: String, _ key: String) -> String? {
+        func value(_ variable: String, _ key: SettingKey) -> String? {
             environment.nonEmpty(variable) ?? profile.setting(key)
         }
-        if SettingParsers.boolean(value("AWS_EC2_METADATA_DISABLED", "ec2_metadata_disabled")) {
+        if SettingParsers.boolean(value("AWS_EC2_METADATA_DISABLED", .ec2MetadataDisabled)) {
             throw STSProcError(.configuration, failure: "EC2 instance metadata is disabled",
                                reason: "credential_source = Ec2InstanceMetadata but AWS_EC2_METADATA_DISABLED is true",
                                remedy: "Unset AWS_EC2_METADATA_DISABLED, or use another credential_source")
         }
-        let mode = value("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "ec2_metadata_service_endpoint_mode")
-        var baseURL = value("AWS_EC2_METADATA_SERVICE_ENDPOINT", "ec2_metadata_service_endpoint")
+        let mode = value("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", .ec2MetadataServiceEndpointMode)
+        var baseURL = value("AWS_EC2_METADATA_SERVICE_ENDPOINT", .ec2MetadataServiceEndpoint)
             ?? (mode?.lowercased() == "ipv6" ? "http://[fd00:ec2::254]" : "http://169.254.169.254")
         while baseURL.hasSuffix("/") { baseURL.removeLast() }
-        let timeout = try value("AWS_METADATA_SERVICE_TIMEOUT", "metadata_service_timeout").map {
+        let timeout = try value("AWS_METADATA_SERVICE_TIMEOUT", .metadataServiceTimeout).map {
             (text: String) throws(STSProcError) in
             try SettingParsers.clampedCount(text, key: "metadata_service_timeout", limit: 60)
         } ?? 1
-        let attempts = try value("AWS_METADATA_SERVICE_NUM_ATTEMPTS", "metadata_service_num_attempts").map {
+        let attempts = try value("AWS_METADATA_SERVICE_NUM_ATTEMPTS", .metadataServiceNumAttempts).map {
             (text: String) throws(STSProcError) in
             try SettingParsers.clampedCount(text, key: "metadata_service_num_attempts", limit: 10)
         } ?? 1

@@ -7,7 +7,7 @@ struct SSOSettingsReader {
     let config: SharedConfig
     let environment: [String: String]
 
-    static let credentialKeys = ["sso_start_url", "sso_region", "sso_account_id", "sso_role_name"]
+    static let credentialKeys: [SettingKey] = [.ssoStartURL, .ssoRegion, .ssoAccountID, .ssoRoleName]
 
     func isSSOProfile(_ profile: Profile) -> Bool {
         Self.credentialKeys.contains { profile.setting($0) != nil }
@@ -16,8 +16,8 @@ struct SSOSettingsReader {
     func source(of profile: Profile) throws(STSProcError) -> SSOSource? {
         guard isSSOProfile(profile) else { return nil }
         let session = try session(of: profile)
-        guard let accountID = profile.setting("sso_account_id"), let roleName = profile.setting("sso_role_name") else {
-            let missing = ["sso_account_id", "sso_role_name"].filter { profile.setting($0) == nil }
+        guard let accountID = profile.setting(.ssoAccountID), let roleName = profile.setting(.ssoRoleName) else {
+            let missing = [SettingKey.ssoAccountID, .ssoRoleName].filter { profile.setting($0) == nil }.map(\.rawValue)
             throw STSProcError(.configuration, failure: "incomplete SSO settings in profile \(profile.name)",
                                reason: "\(missing.joined(separator: " and ")) \(missing.count == 1 ? "is" : "are") missing",
                                remedy: "Add them (sts-proc sso accounts --profile \(profile.name) lists what you can use)")
@@ -31,9 +31,9 @@ struct SSOSettingsReader {
 
     /// The session a profile uses: its `[sso-session]`, or its own legacy settings.
     func session(of profile: Profile) throws(STSProcError) -> SSOSession {
-        if let name = profile.setting("sso_session") {
+        if let name = profile.setting(.ssoSession) {
             let session = try session(named: name, profile: profile)
-            for (key, value) in [("sso_start_url", session.startURL), ("sso_region", session.region)] {
+            for (key, value) in [(SettingKey.ssoStartURL, session.startURL), (.ssoRegion, session.region)] {
                 if let own = profile.setting(key), own != value {
                     throw STSProcError(.configuration, failure: "conflicting SSO settings in profile \(profile.name)",
                                        reason: "its \(key) '\(own)' differs from [sso-session \(name)]'s '\(value)'",
@@ -42,8 +42,8 @@ struct SSOSettingsReader {
             }
             return session
         }
-        guard let startURL = profile.setting("sso_start_url"), let region = profile.setting("sso_region") else {
-            let missing = ["sso_start_url", "sso_region"].filter { profile.setting($0) == nil }
+        guard let startURL = profile.setting(.ssoStartURL), let region = profile.setting(.ssoRegion) else {
+            let missing = [SettingKey.ssoStartURL, .ssoRegion].filter { profile.setting($0) == nil }.map(\.rawValue)
             throw STSProcError(.configuration, failure: "incomplete SSO settings in profile \(profile.name)",
                                reason: "\(missing.joined(separator: " and ")) \(missing.count == 1 ? "is" : "are") missing",
                                remedy: "Add sso_session = NAME with an [sso-session NAME] section (refreshable), or sso_start_url and sso_region")
@@ -83,31 +83,31 @@ struct SSOSettingsReader {
                                reason: "'\(region)' is not a region name", remedy: "Set sso_region to the Identity Center region, e.g. eu-west-1")
         }
         let partition = Partition(region: region)
-        let fips = SettingParsers.boolean(env("AWS_USE_FIPS_ENDPOINT") ?? profile?.setting("use_fips_endpoint"))
-        let dualStack = SettingParsers.boolean(env("AWS_USE_DUALSTACK_ENDPOINT") ?? profile?.setting("use_dualstack_endpoint"))
+        let fips = SettingParsers.boolean(env("AWS_USE_FIPS_ENDPOINT") ?? profile?.setting(.useFIPSEndpoint))
+        let dualStack = SettingParsers.boolean(env("AWS_USE_DUALSTACK_ENDPOINT") ?? profile?.setting(.useDualStackEndpoint))
         let suffix = dualStack ? partition.dualStackDNSSuffix : partition.dnsSuffix
         let oidc = try endpoint(service: "sso_oidc", variable: "AWS_ENDPOINT_URL_SSO_OIDC", profile: profile, region: region,
                                 fallback: "https://\(fips ? "oidc-fips" : "oidc").\(region).\(suffix)")
         let portal = try endpoint(service: "sso", variable: "AWS_ENDPOINT_URL_SSO", profile: profile, region: region,
                                   fallback: "https://\(fips ? "portal.sso-fips" : "portal.sso").\(region).\(suffix)")
-        let maxAttempts = try (env("AWS_MAX_ATTEMPTS") ?? profile?.setting("max_attempts")).map {
+        let maxAttempts = try (env("AWS_MAX_ATTEMPTS") ?? profile?.setting(.maxAttempts)).map {
             (value: String) throws(STSProcError) in
             try SettingParsers.clampedCount(value, key: "max_attempts", limit: 10)
         } ?? 3
         return SSOSession(name: name, startURL: startURL, region: region, scopes: scopes, oidcURL: oidc, portalURL: portal,
-                          caBundlePath: env("AWS_CA_BUNDLE") ?? profile?.setting("ca_bundle"), maxAttempts: maxAttempts)
+                          caBundlePath: env("AWS_CA_BUNDLE") ?? profile?.setting(.caBundle), maxAttempts: maxAttempts)
     }
 
     private func endpoint(service: String, variable: String, profile: Profile?, region: String,
                           fallback: String) throws(STSProcError) -> String {
         let settings = EndpointSettings(
             serviceEnvironmentURL: env(variable), globalEnvironmentURL: env("AWS_ENDPOINT_URL"),
-            servicesSectionURL: profile?.setting("services").flatMap {
+            servicesSectionURL: profile?.setting(.services).flatMap {
                 config.serviceSettings(section: $0, service: service)?["endpoint_url"]
             },
-            profileURL: profile?.setting("endpoint_url"),
+            profileURL: profile?.setting(.endpointURL),
             ignoreConfiguredURLs: SettingParsers.boolean(
-                env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS") ?? profile?.setting("ignore_configured_endpoint_urls")),
+                env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS") ?? profile?.setting(.ignoreConfiguredEndpointURLs)),
             region: region)
         var url = try EndpointResolver.configuredURL(settings, serviceVariable: variable, example: fallback)?.url ?? fallback
         while url.hasSuffix("/") { url.removeLast() }

@@ -1,5 +1,6 @@
 extension CredentialService {
-    /// Reports for one profile, or for every profile some credential_process runs sts-proc for.
+    /// Reports for one profile (following its credential_process line to the profile it
+    /// names), or for every profile some credential_process runs sts-proc for.
     public func doctor(profile: String?) throws(STSProcError) -> [DoctorReport] {
         let config: SharedConfig
         do {
@@ -8,9 +9,7 @@ extension CredentialService {
             throw profile.map { error.inProfile($0) } ?? error
         }
         let doctor = Doctor(config: config, environment: environment, now: now, store: SecretServiceStore())
-        if let profile { return [doctor.examine(profile: profile)] }
-        var targets: [String] = []
-        for (_, target) in doctor.callers() where !targets.contains(target) { targets.append(target) }
-        return targets.map { doctor.examine(profile: $0) }
+        if let profile { return [doctor.examine(asked: profile)] }
+        return doctor.examineAll()
     }
 }

@@ -93,15 +93,15 @@ extension CredentialService {
                                    reason: "\(path) has no [\(name)] section", remedy: "See sts-proc keys list, or check --profile")
             }
             let section = Profile(name: name, values: values)
-            guard let keyID = try section.presentSetting("aws_access_key_id"),
-                  let secret = try section.presentSetting("aws_secret_access_key") else {
+            guard let keyID = try section.presentSetting(.accessKeyID),
+                  let secret = try section.presentSetting(.secretAccessKey) else {
                 if profiles == nil { continue }
                 throw STSProcError(.configuration, profile: name, failure: "nothing to import",
                                    reason: "[\(name)] in \(path) holds no aws_access_key_id and aws_secret_access_key",
                                    remedy: "Use sts-proc keys add --profile \(name) to store a key")
             }
-            let sessionToken = try section.presentSetting("aws_session_token")
-            let securityToken = try section.presentSetting("aws_security_token")
+            let sessionToken = try section.presentSetting(.sessionToken)
+            let securityToken = try section.presentSetting(.securityToken)
             let temporary = sessionToken != nil || securityToken != nil
             if temporary {
                 if profiles == nil { continue }
@@ -316,8 +316,8 @@ extension CredentialService {
         let settings = config.profile(named: profile) ?? Profile(name: profile, values: [:])
         let configured = EndpointSettings(
             serviceEnvironmentURL: environment.nonEmpty("AWS_ENDPOINT_URL_IAM"), globalEnvironmentURL: environment.nonEmpty("AWS_ENDPOINT_URL"),
-            servicesSectionURL: settings.setting("services").flatMap { config.serviceSettings(section: $0, service: "iam")?["endpoint_url"] },
-            profileURL: settings.setting("endpoint_url"),
+            servicesSectionURL: settings.setting(.services).flatMap { config.serviceSettings(section: $0, service: "iam")?["endpoint_url"] },
+            profileURL: settings.setting(.endpointURL),
             ignoreConfiguredURLs: SettingParsers.boolean(environment.nonEmpty("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")),
             region: plan?.endpoint.signingRegion ?? "us-east-1")
         let transport = try Self.makeTransport(profile: profile)

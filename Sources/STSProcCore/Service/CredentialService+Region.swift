@@ -9,7 +9,7 @@ extension CredentialService {
         } catch {
             throw error.inProfile(name)
         }
-        guard let profile = config.profile(named: name), let region = profile.setting("region") else { return nil }
+        guard let profile = config.profile(named: name), let region = profile.setting(.region) else { return nil }
         do throws(STSProcError) {
             try EndpointResolver.requireValidRegion(region)
         } catch {

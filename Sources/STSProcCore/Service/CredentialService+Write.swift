@@ -31,7 +31,7 @@ extension CredentialService {
                                    remedy: "Choose another --to name, or add --force (a backup is kept either way)")
             }
         }
-        if !force, let target = config.profile(named: section), let command = target.setting("credential_process"),
+        if !force, let target = config.profile(named: section), let command = target.setting(.credentialProcess),
            CredentialProcessLine.callsSTSProc(command) {
             throw STSProcError(.configuration, profile: profile, failure: "refusing to shadow profile \(section)",
                                reason: "[\(section)] runs sts-proc through credential_process, and the SDKs read keys in the credentials file first: it would use these keys until they expire and then fail",
