@@ -1,0 +1,425 @@
+"""A SIGKILL at any instant leaves every file sts-proc writes as the old or the new
+version, never half of one, and the keyring with at most one usable item per key, the
+next run removing what a kill left over (README, "Security notes" and "Keyring cache").
+
+Each writer runs many times (the real binary, real peers), killed after a random delay
+spread from 0 to past the end of its measured run. After every kill: each file it writes
+is byte for byte the old or the new content, mode 0600, read by botocore's own parser and
+by sts-proc; a temporary file left next to it is a complete copy, and the next complete
+run removes it. The delays come from a fixed seed, and every failure names the seed, the
+writer, the run and the delay, so it replays.
+
+The kill counts (KILLS) keep the whole file near 40 s on the 2-core CI machine: `write`
+is served from the cache in a few milliseconds a run and is killed 200 times; the
+writers that call STS, the portal or the keyring (30-100 ms a run) 20-60 times. Kills aimed at the keyring's one
+window, between storing the new item and removing the old one, come from watching the
+bus for the store call (StoreWatch), a few per keyring writer."""
+
+from __future__ import annotations
+
+import collections
+import json
+import os
+import random
+import stat
+import subprocess
+import threading
+import time
+import urllib.request
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Callable
+
+import botocore.configloader
+import botocore.utils
+import pytest
+from jeepney import DBusAddress, new_method_call
+from jeepney.io.blocking import open_dbus_connection
+
+import keyring_control
+from e2e_support import CHAIN_HOP_SESSION, run_sts_proc, sts_proc_bin
+from test_sso import START_URL, sso_env, sso_service, start_login, token_path, write_cli_token  # noqa: F401
+
+SEED = 14  # fixed, so that a failure replays with the same delays
+KILLS = {"write": 200, "runtime files": 45, "keys import": 60, "refresh": 45, "sso populate": 40,
+         "sso token refresh": 40, "sso login": 20}
+pytestmark = pytest.mark.usefixtures("empty_keyring")
+
+
+# ----------------------------------------------------------------------------- killing
+
+class KillRuns:
+    """One writer run again and again, each run killed after a random delay."""
+
+    def __init__(self, writer: str, exits: int = 0) -> None:
+        self.writer = writer
+        self.exits = exits  # the exit status of a complete run
+        self.rng = random.Random(f"{SEED}/{writer}")
+        self.duration = 0.0
+        self.outcomes: collections.Counter[str] = collections.Counter()
+
+    def measure(self, launch: Callable[[], subprocess.Popen], times: int = 3) -> None:
+        """The median time from start to exit of complete runs."""
+        spans = []
+        for _ in range(times):
+            started = time.monotonic()
+            process = launch()
+            _, err = process.communicate(timeout=60)
+            spans.append(time.monotonic() - started)
+            assert process.returncode == self.exits, f"{self.writer}: a complete run failed: {err}"
+        self.duration = sorted(spans)[len(spans) // 2]
+
+    def kill(self, launch: Callable[[], subprocess.Popen], run: int) -> str:
+        """Starts the writer, kills it after a random delay from 0 to 30 % past its usual end,
+        and returns where that was, for failure messages. A run that ended first must have
+        ended as a complete run does."""
+        delay = self.rng.uniform(0, 1.3 * self.duration)
+        where = (f"seed {SEED}, {self.writer}, run {run}: SIGKILL after {delay * 1000:.1f} ms "
+                 f"(a complete run takes {self.duration * 1000:.0f} ms)")
+        process = launch()
+        time.sleep(delay)
+        process.kill()
+        _, err = process.communicate(timeout=60)
+        assert process.returncode in (self.exits, -9), f"{where}: exit status {process.returncode}: {err}"
+        return where
+
+
+def launcher(argv: list[str], env: dict) -> Callable[[], subprocess.Popen]:
+    return lambda: subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.PIPE, text=True, cwd=env["HOME"], start_new_session=True)
+
+
+class StoreWatch:
+    """Kills a process the moment it asks the Secret Service to create an item (seen on the
+    bus as a monitor): the item will exist, and the process has not yet removed the one it
+    replaces. Used as a context manager around the process's start."""
+
+    RULE = "type='method_call',interface='org.freedesktop.Secret.Collection',member='CreateItem'"
+
+    def __init__(self) -> None:
+        self.process: subprocess.Popen | None = None
+        self.killed = threading.Event()
+        self.connection = open_dbus_connection(bus="SESSION")
+        monitoring = DBusAddress("/org/freedesktop/DBus", bus_name="org.freedesktop.DBus",
+                                 interface="org.freedesktop.DBus.Monitoring")
+        self.connection.send_and_get_reply(new_method_call(monitoring, "BecomeMonitor", "asu", ([self.RULE], 0)))
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+        self.thread.start()
+
+    def _watch(self) -> None:
+        while True:
+            try:
+                message = self.connection.receive(timeout=30)
+            except Exception:  # closed, or nothing came
+                return
+            if message.header.fields.get(3) == "CreateItem" and self.process is not None:  # 3: member
+                self.process.kill()
+                self.killed.set()
+                return
+
+    def __enter__(self) -> "StoreWatch":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.connection.close()
+
+
+# ----------------------------------------------------------------------------- checks
+
+def one_of(path: Path, states: dict[str, bytes | None], where: str) -> str:
+    """The name of the state whose content the file has now (None: no file)."""
+    content = path.read_bytes() if path.exists() else None
+    for name, expected in states.items():
+        if content == expected:
+            return name
+    shown = {name: (value or b"")[:400] for name, value in states.items()}
+    raise AssertionError(f"{where}: {path} is neither {' nor '.join(states)}:\n{(content or b'')[:400]!r}\n{shown}")
+
+
+def private(path: Path, where: str) -> None:
+    if path.exists():
+        mode = stat.S_IMODE(path.stat().st_mode)
+        assert mode == 0o600, f"{where}: {path} has mode {mode:o}"
+
+
+def leftovers(folder: Path, known: Callable[[str], bool], complete: list[bytes | None], where: str) -> list[str]:
+    """Files in `folder` that the writer does not own by name. Each must be a complete copy of
+    something being written (a temporary file caught before its rename), private, never half."""
+    found = []
+    for name in sorted(os.listdir(folder)):
+        path = folder / name
+        if known(name) or not path.is_file():
+            continue
+        content = path.read_bytes()
+        assert content in complete, f"{where}: a half-written temporary file {name} was left behind: {content[:200]!r}"
+        private(path, where)
+        found.append(name)
+    return found
+
+
+class ParseCheck:
+    """The shared files as botocore (its own INI loader) and sts-proc read them, checked once
+    per distinct content."""
+
+    def __init__(self, env: dict) -> None:
+        self.env = {k: v for k, v in env.items() if k != "DBUS_SESSION_BUS_ADDRESS"}  # no keyring lookups
+        self.seen: set[bytes] = set()
+
+    def __call__(self, where: str) -> None:
+        files = [Path(self.env["AWS_CONFIG_FILE"]), Path(self.env["AWS_SHARED_CREDENTIALS_FILE"])]
+        contents = b"\0".join(path.read_bytes() for path in files)
+        if contents in self.seen:
+            return
+        for path in files:
+            botocore.configloader.raw_config_parse(str(path))
+        res = run_sts_proc(["--profile", "kill-probe"], self.env)
+        assert res.rc == 2 and "profile not found" in res.stderr, f"{where}: sts-proc cannot read the files: {res.stderr}"
+        self.seen.add(contents)
+
+
+def aws_file(name: str) -> bool:
+    return name in ("config", "credentials", "config.bak", "credentials.bak")
+
+
+# ----------------------------------------------------------------------------- write
+
+def test_write_leaves_the_old_or_the_new_credentials_file(aws_env, moto_auth):
+    """Two cached role profiles written in turn into [static]: every run replaces one known
+    file with another known file (and the backup with the file it replaces)."""
+    env = aws_env
+    env.append_credentials("# the user's own comment\n[other]\naws_access_key_id = ASIAOTHEREXAMPLE0001\n"
+                           "aws_secret_access_key = o\naws_session_token = t\n")
+    env.credentials("base", moto_auth.user)
+    for n in (1, 2):
+        env.sts_proc_profile(f"p{n}", moto_auth.role_arn, "base", session_name=f"kill-{n}", cache=None)
+    credentials, backup = env.credentials_path, Path(str(env.credentials_path) + ".bak")
+    argv = {p: [sts_proc_bin(), "write", "--profile", p, "--to", "static"] for p in ("p1", "p2")}
+    texts = {}
+    for profile in ("p1", "p2", "p1"):
+        res = run_sts_proc(argv[profile][1:], env)
+        assert res.rc == 0, res.stderr
+        assert texts.setdefault(profile, credentials.read_bytes()) == credentials.read_bytes(), "write is not repeatable"
+    parse = ParseCheck(env)
+    runs = KillRuns("write")
+    runs.measure(launcher(argv["p2"], env))
+    for run in range(KILLS["write"]):
+        old, old_backup = credentials.read_bytes(), backup.read_bytes()
+        target = "p2" if old == texts["p1"] else "p1"
+        where = runs.kill(launcher(argv[target], env), run)
+        state = one_of(credentials, {"old": old, "new": texts[target]}, where)
+        one_of(backup, {"old backup": old_backup, "new backup": old}, where)
+        private(credentials, where)
+        private(backup, where)
+        parse(where)
+        leftovers(credentials.parent, aws_file, [texts[target], old], where)
+        runs.outcomes[state] += 1
+    assert runs.outcomes["old"] and runs.outcomes["new"], f"the kills never landed on both sides: {runs.outcomes}"
+    # The next complete run leaves no temporary file behind, whatever the kills left.
+    assert run_sts_proc(argv["p1"][1:], env).rc == 0
+    assert leftovers(credentials.parent, aws_file, [], "after a complete run") == []
+
+
+# ----------------------------------------------------------------------------- runtime files
+
+def test_lock_and_runtime_files_stay_whole(aws_env, moto_auth):
+    """A refresh that STS refuses: the leader creates its lock file and leaves its failure
+    for the callers that waited on it (`fnv-….failed`, replaced atomically)."""
+    env = aws_env
+    env.credentials("nopriv", moto_auth.nopriv)
+    env.sts_proc_profile("denied", moto_auth.role_arn, "nopriv", session_name=CHAIN_HOP_SESSION, cache=None)
+    folder = Path(env["XDG_RUNTIME_DIR"]) / "sts-proc"
+    argv = [sts_proc_bin(), "--profile", "denied"]
+    first = run_sts_proc(argv[1:], env)
+    assert first.rc == 1 and "AccessDenied" in first.stderr, first.stderr
+    runs = KillRuns("runtime files", exits=1)
+    runs.measure(launcher(argv, env))
+
+    def known(name: str) -> bool:
+        return name.endswith((".lock", ".failed", ".seen"))
+
+    for run in range(KILLS["runtime files"]):
+        failures = {path.name: path.read_bytes() for path in folder.glob("*.failed")}
+        started = time.time()
+        where = runs.kill(launcher(argv, env), run)
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, where
+        for path in folder.iterdir():
+            private(path, where)
+            if path.name.endswith((".lock", ".seen")):
+                assert path.read_bytes() == b"", f"{where}: {path.name} is not empty"
+            elif path.name.endswith(".failed") and path.read_bytes() != failures.get(path.name):
+                record = json.loads(path.read_bytes())  # a new record: whole, and from this run
+                assert record["kind"] == "rejected" and record["profile"] == "denied", f"{where}: {record}"
+                assert started - 1 <= record["at"] <= time.time(), f"{where}: {record}"
+                runs.outcomes["new failure"] += 1
+            elif path.name.endswith(".failed"):
+                runs.outcomes["old failure"] += 1
+        leftovers(folder, known, [path.read_bytes() for path in folder.glob("*.failed")], where)
+    assert runs.outcomes["new failure"] and runs.outcomes["old failure"], \
+        f"the kills never landed on both sides: {runs.outcomes}"
+    # The next run fails as the first did (nothing a kill left confuses it) and cleans up.
+    again = run_sts_proc(argv[1:], env)
+    assert again.rc == 1 and again.stderr == first.stderr, again.stderr
+    assert leftovers(folder, known, [], "after a complete run") == []
+
+
+# ----------------------------------------------------------------------------- IAM Identity Center
+
+def sso_file(name: str) -> bool:
+    return name.endswith(".json")
+
+
+def test_sso_populate_leaves_the_old_or_the_new_config_file(sso_env, sso_service):
+    """Populate with two prefixes in turn: each run replaces the other prefix's profiles."""
+    env = sso_env
+    write_cli_token(env, sso_service, left=timedelta(hours=8))
+    env.config_path.chmod(0o600)
+    config, backup = env.config_path, Path(str(env.config_path) + ".bak")
+    argv = {prefix: [sts_proc_bin(), "sso", "populate", "--sso-session", "my-sso", "--prefix", prefix]
+            for prefix in ("a-", "b-")}
+    texts = {}
+    for prefix in ("a-", "b-", "a-", "b-"):
+        res = run_sts_proc(argv[prefix][1:], env)
+        assert res.rc == 0, res.stderr
+        assert texts.setdefault(prefix, config.read_bytes()) == config.read_bytes(), "populate is not repeatable"
+    parse = ParseCheck(env)
+    runs = KillRuns("sso populate")
+    runs.measure(launcher(argv["a-"], env))
+    for run in range(KILLS["sso populate"]):
+        old, old_backup = config.read_bytes(), backup.read_bytes()
+        target = "b-" if old == texts["a-"] else "a-"
+        where = runs.kill(launcher(argv[target], env), run)
+        state = one_of(config, {"old": old, "new": texts[target]}, where)
+        one_of(backup, {"old backup": old_backup, "new backup": old}, where)
+        private(config, where)
+        private(backup, where)
+        parse(where)
+        leftovers(config.parent, lambda n: aws_file(n) or n == "sso", [texts[target], old], where)
+        runs.outcomes[state] += 1
+    assert runs.outcomes["old"] and runs.outcomes["new"], runs.outcomes
+    assert run_sts_proc(argv["a-"][1:], env).rc == 0
+    assert leftovers(config.parent, lambda n: aws_file(n) or n == "sso", [], "after a complete run") == []
+
+
+TOKEN_KEYS = ["startUrl", "region", "accessToken", "expiresAt", "clientId", "clientSecret", "registrationExpiresAt",
+              "refreshToken"]
+
+
+def check_new_token(content: bytes, old: dict | None, service, where: str) -> None:
+    """A token file sts-proc wrote: whole, in the AWS CLI's layout, with a token the stand-in
+    issued, readable by botocore's own token loader."""
+    document = json.loads(content)
+    assert list(document) == TOKEN_KEYS, f"{where}: {list(document)}"
+    assert json.dumps(document).encode() == content, f"{where}: not the layout sts-proc writes: {content!r}"
+    assert document["accessToken"] in service.tokens and document["refreshToken"] in service.refresh_tokens, where
+    if old is not None:
+        assert document["accessToken"] != old["accessToken"], where
+        for key in ("startUrl", "region", "clientId", "clientSecret", "registrationExpiresAt"):
+            assert document[key] == old[key], f"{where}: {key}"
+    expires = datetime.strptime(document["expiresAt"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    assert abs((expires - datetime.now(timezone.utc)).total_seconds() - 3600) < 60, f"{where}: {document['expiresAt']}"
+
+
+def botocore_reads_token(env: dict, where: str) -> None:
+    cache = botocore.utils.JSONFileCache(str(Path(env["HOME"]) / ".aws" / "sso" / "cache"))
+    token = botocore.utils.SSOTokenLoader(cache=cache)(START_URL, session_name="my-sso")
+    assert token["accessToken"], where
+
+
+def test_sso_token_refresh_leaves_the_old_or_the_new_token_file(sso_env, sso_service):
+    """A token near expiry, refreshed by credential_process: the file is the old token or
+    the refreshed one."""
+    env = sso_env
+    env.append_config("[profile dev-uncached]\n"
+                      f"credential_process = {env.credential_process_line('dev-uncached')}\n"
+                      "sts_proc_sso_session = my-sso\nsts_proc_sso_account_id = 111100000000\n"
+                      "sts_proc_sso_role_name = Admin\nsts_proc_cache = none\nregion = us-east-1\n")
+    path = token_path(env)
+    argv = [sts_proc_bin(), "--profile", "dev-uncached"]
+
+    def fresh() -> bytes:
+        write_cli_token(env, sso_service, left=timedelta(minutes=5), fraction=False)
+        path.chmod(0o600)
+        return path.read_bytes()
+
+    runs = KillRuns("sso token refresh")
+    runs.measure(lambda: (fresh(), launcher(argv, env)())[1])
+    runtime = Path(env["XDG_RUNTIME_DIR"]) / "sts-proc"
+    for run in range(KILLS["sso token refresh"]):
+        old = fresh()
+        where = runs.kill(launcher(argv, env), run)
+        content = path.read_bytes()
+        if content == old:
+            runs.outcomes["old"] += 1
+        else:
+            check_new_token(content, json.loads(old), sso_service, where)
+            runs.outcomes["new"] += 1
+        private(path, where)
+        botocore_reads_token(env, where)
+        leftovers(path.parent, sso_file, [content, old], where)
+        for lock in runtime.glob("*.lock"):
+            private(lock, where)
+            assert lock.read_bytes() == b"", where
+    assert runs.outcomes["old"] and runs.outcomes["new"], runs.outcomes
+    fresh()
+    assert run_sts_proc(argv[1:], env).rc == 0
+    assert leftovers(path.parent, sso_file, [], "after a complete run") == []
+
+
+def test_sso_login_leaves_the_old_or_the_new_token_and_registration(sso_env, sso_service):
+    """The authorization-code login with the test as the browser, killed after a random
+    delay from the browser's request: the token file and the client registration are each
+    the old file or a whole new one."""
+    env = sso_env
+    path = token_path(env)
+    def browse(url: str) -> None:
+        try:
+            with urllib.request.urlopen(url, timeout=10) as page:
+                page.read()
+        except OSError:
+            pass  # the listener was killed first
+
+    def login(kill_after: float | None) -> tuple[float, int]:
+        process, url = start_login(env)
+        browser = threading.Thread(target=browse, args=(url,), daemon=True)
+        started = time.monotonic()
+        browser.start()
+        if kill_after is not None:
+            time.sleep(kill_after)
+            process.kill()
+        process.communicate(timeout=60)
+        browser.join(timeout=15)
+        return time.monotonic() - started, process.returncode
+
+    runs = KillRuns("sso login")
+    spans = []
+    for _ in range(3):
+        span, rc = login(None)
+        assert rc == 0
+        spans.append(span)
+    runs.duration = sorted(spans)[1]
+    registrations = [p for p in path.parent.glob("*.json") if p != path]
+    assert len(registrations) == 1, sorted(os.listdir(path.parent))
+    registration = registrations[0]
+    for run in range(KILLS["sso login"]):
+        if run % 2:
+            registration.unlink()  # every other login registers its client anew
+        old_token = path.read_bytes()
+        old_registration = registration.read_bytes() if registration.exists() else None
+        delay = runs.rng.uniform(0, 1.3 * runs.duration)
+        where = f"seed {SEED}, sso login, run {run}: SIGKILL {delay * 1000:.1f} ms after the browser's request"
+        _, rc = login(delay)
+        assert rc in (0, -9), f"{where}: exit status {rc}"
+        token = path.read_bytes()
+        if token != old_token:
+            check_new_token(token, None, sso_service, where)
+            runs.outcomes["new token"] += 1
+        private(path, where)
+        if registration.exists() and registration.read_bytes() != old_registration:
+            document = json.loads(registration.read_bytes())
+            assert document["clientId"] in sso_service.clients, where
+        private(registration, where)
+        botocore_reads_token(env, where)
+        leftovers(path.parent, sso_file, [token] + ([registration.read_bytes()] if registration.exists() else []), where)
+    assert 0 < runs.outcomes["new token"] < KILLS["sso login"], f"the kills never landed on both sides: {runs.outcomes}"
+    assert login(None)[1] == 0
+    assert leftovers(path.parent, sso_file, [], "after a complete run") == []
