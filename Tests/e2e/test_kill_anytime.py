@@ -35,13 +35,13 @@ import botocore.utils
 import pytest
 from jeepney import DBusAddress, new_method_call
 from jeepney.io.blocking import open_dbus_connection
+from jeepney.low_level import HeaderFields
 
-import keyring_control
 from e2e_support import CHAIN_HOP_SESSION, run_sts_proc, sts_proc_bin
 from test_sso import START_URL, sso_env, sso_service, start_login, token_path, write_cli_token  # noqa: F401
 
 SEED = 14  # fixed, so that a failure replays with the same delays
-KILLS = {"write": 200, "runtime files": 45, "keys import": 60, "refresh": 45, "sso populate": 40,
+KILLS = {"write": 200, "runtime files": 45, "keys import": 40, "refresh": 30, "sso populate": 40,
          "sso token refresh": 40, "sso login": 20}
 pytestmark = pytest.mark.usefixtures("empty_keyring")
 
@@ -112,7 +112,7 @@ class StoreWatch:
                 message = self.connection.receive(timeout=30)
             except Exception:  # closed, or nothing came
                 return
-            if message.header.fields.get(3) == "CreateItem" and self.process is not None:  # 3: member
+            if message.header.fields.get(HeaderFields.member) == "CreateItem" and self.process is not None:
                 self.process.kill()
                 self.killed.set()
                 return
@@ -122,6 +122,14 @@ class StoreWatch:
 
     def __exit__(self, *exc) -> None:
         self.connection.close()
+
+
+def kill_at_store(launch: Callable[[], subprocess.Popen], where: str) -> None:
+    with StoreWatch() as watch:
+        watch.process = launch()
+        _, err = watch.process.communicate(timeout=60)
+    assert watch.killed.is_set(), f"{where}: no item was stored"
+    assert watch.process.returncode in (0, -9), f"{where}: exit status {watch.process.returncode}: {err}"
 
 
 # ----------------------------------------------------------------------------- checks
@@ -260,6 +268,74 @@ def test_lock_and_runtime_files_stay_whole(aws_env, moto_auth):
     again = run_sts_proc(argv[1:], env)
     assert again.rc == 1 and again.stderr == first.stderr, again.stderr
     assert leftovers(folder, known, [], "after a complete run") == []
+
+
+# ----------------------------------------------------------------------------- keys import
+
+def item_attributes(match: dict[str, str]) -> list[dict[str, str]]:
+    """The attributes of every Secret Service item that carries `match` (read over D-Bus:
+    no secret, and a few milliseconds rather than a secret-tool process)."""
+    service = DBusAddress("/org/freedesktop/secrets", bus_name="org.freedesktop.secrets",
+                          interface="org.freedesktop.Secret.Service")
+    with open_dbus_connection(bus="SESSION") as connection:
+        unlocked, locked = connection.send_and_get_reply(new_method_call(service, "SearchItems", "a{ss}", (match,))).body
+        found = []
+        for path in unlocked + locked:
+            item = DBusAddress(path, bus_name="org.freedesktop.secrets", interface="org.freedesktop.DBus.Properties")
+            reply = connection.send_and_get_reply(new_method_call(item, "Get", "ss", ("org.freedesktop.Secret.Item",
+                                                                                      "Attributes")))
+            found.append(dict(reply.body[0][1]))
+        return found
+
+
+def access_key_ids(profile: str) -> list[str]:
+    return [item["access_key_id"] for item in
+            item_attributes({"application": "sts-proc", "kind": "access-key", "profile": profile})]
+
+
+def key_in_use(env: dict, profile: str, empty_file: Path) -> str:
+    """The access key sts-proc uses for `profile` from the keyring (no file holding keys)."""
+    res = run_sts_proc(["env", "--profile", profile, "--format", "json"],
+                       dict(env, AWS_SHARED_CREDENTIALS_FILE=str(empty_file)))
+    assert res.rc == 0, res.stderr
+    return json.loads(res.stdout)["AWS_ACCESS_KEY_ID"]
+
+
+# ----------------------------------------------------------------------------- cached credentials
+
+def cache_items(profile: str) -> list[dict[str, str]]:
+    return [item for item in item_attributes({"application": "sts-proc", "profile": profile})
+            if item.get("kind") != "access-key"]
+
+
+def test_a_refresh_killed_anywhere_leaves_one_usable_cached_credential(aws_env, moto_auth):
+    """`--refresh` stores a new item, then removes the old one. Killed anywhere, the next run
+    serves the newest item and removes the other."""
+    env = aws_env
+    env.credentials("base", moto_auth.user)
+    env.sts_proc_profile("r", moto_auth.role_arn, "base", session_name=CHAIN_HOP_SESSION, cache=None,
+                         sts_proc_kernel_cache="off")  # every run reads the Secret Service
+    argv = [sts_proc_bin(), "--refresh", "--profile", "r"]
+    runs = KillRuns("refresh")
+    runs.measure(launcher(argv, env))
+    watched = set(range(3, KILLS["refresh"], 10))  # these runs are killed at the keyring's window instead
+    for run in range(KILLS["refresh"]):
+        if run in watched:
+            where = f"seed {SEED}, refresh, run {run}: killed at its CreateItem call"
+            kill_at_store(launcher(argv, env), where)
+        else:
+            where = runs.kill(launcher(argv, env), run)
+        items = cache_items("r")
+        assert 1 <= len(items) <= 2 and len({i["key"] for i in items}) == 1, f"{where}: {items}"
+        newest = max(int(i["expires"]) for i in items)  # one item per expiry: the same one replaces in place
+        res = run_sts_proc(["--profile", "r"], env)
+        assert res.rc == 0, f"{where}: {res.stderr}"
+        served = datetime.strptime(json.loads(res.stdout)["Expiration"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+        assert served.timestamp() == newest, f"{where}: of {items}, the newest was not the one served"
+        after = cache_items("r")
+        assert len(after) == 1, f"{where}: the next run left {len(after)} items for one key"
+        runs.outcomes["two items" if len(items) == 2 else "one item"] += 1
+    assert runs.outcomes["two items"], f"no kill landed between storing and removing: {runs.outcomes}"
 
 
 # ----------------------------------------------------------------------------- IAM Identity Center
