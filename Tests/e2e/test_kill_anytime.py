@@ -301,6 +301,77 @@ def key_in_use(env: dict, profile: str, empty_file: Path) -> str:
     return json.loads(res.stdout)["AWS_ACCESS_KEY_ID"]
 
 
+def test_keys_import_keeps_the_file_whole_and_one_usable_key(aws_env, moto_auth, tmp_path):
+    """Two keys imported in turn: the credentials file goes from "with the keys" to "without",
+    never losing the keys before the keyring has them; the keyring serves the key stored last."""
+    env = aws_env
+    empty = tmp_path / "no-credentials"
+    empty.write_text("")
+    keys = [moto_auth.user, moto_auth.nopriv]
+    credentials, backup = env.credentials_path, Path(str(env.credentials_path) + ".bak")
+    head = "# the user's own comment\n[other]\naws_access_key_id = ASIAOTHEREXAMPLE0001\naws_secret_access_key = o\n" \
+           "aws_session_token = t\n\n"
+    with_keys = [(head + f"[base]\naws_access_key_id = {k.access_key_id}\naws_secret_access_key = {k.secret_access_key}\n"
+                  "region = eu-west-1\n").encode() for k in keys]
+
+    def restore(text: bytes) -> None:
+        temporary = credentials.with_name("test-restore")
+        temporary.write_bytes(text)
+        temporary.chmod(0o600)
+        os.replace(temporary, credentials)
+
+    argv = [sts_proc_bin(), "keys", "import", "--profile", "base"]
+    try:
+        restore(with_keys[0])
+        assert run_sts_proc(argv[1:], env).rc == 0
+        without = credentials.read_bytes()
+        assert b"aws_secret_access_key = " + keys[0].secret_access_key.encode() not in without
+        parse = ParseCheck(env)
+        runs = KillRuns("keys import")
+
+        def measured():
+            restore(with_keys[0])
+            return launcher(argv, env)()
+        runs.measure(measured)
+        before = {keys[0].access_key_id}  # the keyring's one key, as each run leaves it for the next
+        watched = set(range(4, KILLS["keys import"], 10))  # these runs are killed at the keyring's window instead
+        for run in range(KILLS["keys import"]):
+            new_key = keys[run % 2]
+            restore(with_keys[run % 2])
+            old_backup = backup.read_bytes()
+            if run in watched:
+                where = f"seed {SEED}, keys import, run {run}: killed at its CreateItem call"
+                kill_at_store(launcher(argv, env), where)
+            else:
+                where = runs.kill(launcher(argv, env), run)
+            state = one_of(credentials, {"old": with_keys[run % 2], "new": without}, where)
+            one_of(backup, {"old backup": old_backup, "new backup": with_keys[run % 2]}, where)
+            private(credentials, where)
+            private(backup, where)
+            parse(where)
+            leftovers(credentials.parent, aws_file, [without, with_keys[run % 2]], where)
+            stored = access_key_ids("base")
+            if state == "new":
+                assert new_key.access_key_id in stored, f"{where}: the keys left the file before the keyring had them"
+            assert set(stored) <= before | {new_key.access_key_id} and 1 <= len(stored) <= 2, f"{where}: {stored}"
+            # However many items a kill left, one key is usable: the one stored last...
+            in_use = key_in_use(env, "base", empty)
+            expected = new_key.access_key_id if new_key.access_key_id in stored else stored[0]
+            assert in_use == expected, f"{where}: the keyring holds {stored}; sts-proc used {in_use}, not {expected}"
+            # ...and that run removed any other.
+            assert access_key_ids("base") == [in_use], where
+            before = {in_use}
+            runs.outcomes[state + (" (two items)" if len(stored) == 2 else "")] += 1
+        assert runs.outcomes["old"] and runs.outcomes["new"], runs.outcomes
+        assert runs.outcomes["old (two items)"] + runs.outcomes["new (two items)"], \
+            f"no kill landed between storing a key and removing the old one: {runs.outcomes}"
+        restore(with_keys[0])
+        assert run_sts_proc(argv[1:], env).rc == 0
+        assert leftovers(credentials.parent, aws_file, [], "after a complete run") == []
+    finally:
+        run_sts_proc(["keys", "remove", "--profile", "base"], env)
+
+
 # ----------------------------------------------------------------------------- cached credentials
 
 def cache_items(profile: str) -> list[dict[str, str]]:
