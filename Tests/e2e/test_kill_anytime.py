@@ -38,6 +38,7 @@ from jeepney.io.blocking import open_dbus_connection
 from jeepney.low_level import HeaderFields
 
 from e2e_support import CHAIN_HOP_SESSION, run_sts_proc, sts_proc_bin
+from test_keys import make_rotator
 from test_sso import START_URL, sso_env, sso_service, start_login, token_path, write_cli_token  # noqa: F401
 
 SEED = 14  # fixed, so that a failure replays with the same delays
@@ -368,6 +369,35 @@ def test_keys_import_keeps_the_file_whole_and_one_usable_key(aws_env, moto_auth,
         restore(with_keys[0])
         assert run_sts_proc(argv[1:], env).rc == 0
         assert leftovers(credentials.parent, aws_file, [], "after a complete run") == []
+    finally:
+        run_sts_proc(["keys", "remove", "--profile", "base"], env)
+
+
+def test_a_rotate_killed_as_it_stores_the_new_key_is_finished_by_the_next_runs(aws_env, moto_auth):
+    """`keys rotate` killed the moment it stores the new key: IAM holds both keys and the
+    keyring may hold both items. The next read uses the new key and removes the old item;
+    the next rotate deletes the old key in IAM first. The user ends with one key, stored."""
+    env = aws_env
+    name, old_id, old_secret, keys_in_iam, _ = make_rotator(moto_auth, ["iam:*AccessKey*", "sts:GetCallerIdentity"])
+    env["AWS_ENDPOINT_URL_IAM"] = moto_auth.endpoint
+    env.profile("base", region="us-east-1")
+    try:
+        added = run_sts_proc(["keys", "add", "--profile", "base", "--stdin"], env, stdin_data=f"{old_id}\n{old_secret}\n")
+        assert added.rc == 0, added.stderr
+        kill_at_store(launcher([sts_proc_bin(), "keys", "rotate", "--profile", "base"], env),
+                      f"seed {SEED}, keys rotate: killed at its CreateItem call")
+        in_iam = keys_in_iam()
+        assert len(in_iam) == 2 and old_id in in_iam, in_iam
+        new_id = next(key for key in in_iam if key != old_id)
+        assert new_id in access_key_ids("base"), "the new key was not stored"
+        whoami = run_sts_proc(["whoami", "--profile", "base"], env)
+        assert whoami.rc == 0 and name in whoami.stdout, whoami.stderr
+        assert access_key_ids("base") == [new_id], "the read after the kill did not remove the old item"
+        finished = run_sts_proc(["keys", "rotate", "--profile", "base"], env, timeout=60)
+        assert finished.rc == 0, finished.stderr
+        in_iam = keys_in_iam()
+        assert len(in_iam) == 1 and in_iam[0] not in (old_id, new_id), in_iam
+        assert access_key_ids("base") == in_iam
     finally:
         run_sts_proc(["keys", "remove", "--profile", "base"], env)
 
