@@ -9,11 +9,12 @@ by sts-proc; a temporary file left next to it is a complete copy, and the next c
 run removes it. The delays come from a fixed seed, and every failure names the seed, the
 writer, the run and the delay, so it replays.
 
-The kill counts (KILLS) keep the whole file near 40 s on the 2-core CI machine: `write`
-is served from the cache in a few milliseconds a run and is killed 200 times; the
-writers that call STS, the portal or the keyring (30-100 ms a run) 20-60 times. Kills aimed at the keyring's one
-window, between storing the new item and removing the old one, come from watching the
-bus for the store call (StoreWatch), a few per keyring writer."""
+The kill counts (KILLS) keep the whole file near 40 s on the 2-core CI machine, under
+load: `write` is served from the cache in a few milliseconds a run and is killed 200
+times; the writers that call STS, the portal or the keyring (30-150 ms a run) 20-45
+times. Kills aimed at the keyring's one window, between storing the new item and removing
+the old one, come from watching the bus for the store call (StoreWatch), a few per
+keyring writer."""
 
 from __future__ import annotations
 
@@ -43,7 +44,7 @@ from test_sso import START_URL, sso_env, sso_service, start_login, token_path, w
 
 SEED = 14  # fixed, so that a failure replays with the same delays
 KILLS = {"write": 200, "runtime files": 45, "keys import": 40, "refresh": 30, "sso populate": 40,
-         "sso token refresh": 40, "sso login": 20}
+         "sso token refresh": 40, "sso login": 30}
 pytestmark = pytest.mark.usefixtures("empty_keyring")
 
 
@@ -543,11 +544,14 @@ def test_sso_token_refresh_leaves_the_old_or_the_new_token_file(sso_env, sso_ser
 
 
 def test_sso_login_leaves_the_old_or_the_new_token_and_registration(sso_env, sso_service):
-    """The authorization-code login with the test as the browser, killed after a random
-    delay from the browser's request: the token file and the client registration are each
-    the old file or a whole new one."""
+    """`sso login` (authorization code, the test as the browser) writes the client
+    registration before it prints the URL, and the token once the browser comes back. Runs
+    killed after a random delay from their start (without a registration) or from the
+    browser's request leave each file as it was or whole and new."""
     env = sso_env
     path = token_path(env)
+    argv = [sts_proc_bin(), "sso", "login", "--profile", "dev", "--no-browser"]
+
     def browse(url: str) -> None:
         try:
             with urllib.request.urlopen(url, timeout=10) as page:
@@ -556,6 +560,7 @@ def test_sso_login_leaves_the_old_or_the_new_token_and_registration(sso_env, sso
             pass  # the listener was killed first
 
     def login(kill_after: float | None) -> tuple[float, int]:
+        """The whole login, killed `kill_after` seconds after the browser's request."""
         process, url = start_login(env)
         browser = threading.Thread(target=browse, args=(url,), daemon=True)
         started = time.monotonic()
@@ -567,36 +572,61 @@ def test_sso_login_leaves_the_old_or_the_new_token_and_registration(sso_env, sso
         browser.join(timeout=15)
         return time.monotonic() - started, process.returncode
 
-    runs = KillRuns("sso login")
-    spans = []
-    for _ in range(3):
-        span, rc = login(None)
-        assert rc == 0
-        spans.append(span)
-    runs.duration = sorted(spans)[1]
+    def register(kill_after: float | None) -> tuple[float, int]:
+        """A login killed `kill_after` seconds after its start, or once it asks for the browser."""
+        process = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True, cwd=env["HOME"], start_new_session=True)
+        started = time.monotonic()
+        if kill_after is None:
+            assert "open http" in process.stderr.readline()
+        else:
+            time.sleep(kill_after)
+        span = time.monotonic() - started
+        process.kill()
+        process.communicate(timeout=60)
+        return span, process.returncode
+
+    token_runs, registration_runs = KillRuns("sso login"), KillRuns("sso client registration")
+    token_runs.duration = sorted(login(None)[0] for _ in range(3))[1]
     registrations = [p for p in path.parent.glob("*.json") if p != path]
     assert len(registrations) == 1, sorted(os.listdir(path.parent))
     registration = registrations[0]
+    spans = []
+    for _ in range(3):
+        registration.unlink()
+        spans.append(register(None)[0])
+        assert registration.exists()
+    registration_runs.duration = sorted(spans)[1]
     for run in range(KILLS["sso login"]):
-        if run % 2:
-            registration.unlink()  # every other login registers its client anew
         old_token = path.read_bytes()
-        old_registration = registration.read_bytes() if registration.exists() else None
-        delay = runs.rng.uniform(0, 1.3 * runs.duration)
-        where = f"seed {SEED}, sso login, run {run}: SIGKILL {delay * 1000:.1f} ms after the browser's request"
-        _, rc = login(delay)
+        if run % 2:
+            delay = token_runs.rng.uniform(0, 1.3 * token_runs.duration)
+            where = f"seed {SEED}, sso login, run {run}: SIGKILL {delay * 1000:.1f} ms after the browser's request"
+            _, rc = login(delay)
+        else:
+            registration.unlink(missing_ok=True)  # so that this login registers its client anew
+            delay = registration_runs.rng.uniform(0, 1.3 * registration_runs.duration)
+            where = f"seed {SEED}, sso login, run {run}: SIGKILL {delay * 1000:.1f} ms after its start"
+            _, rc = register(delay)
         assert rc in (0, -9), f"{where}: exit status {rc}"
         token = path.read_bytes()
         if token != old_token:
             check_new_token(token, None, sso_service, where)
-            runs.outcomes["new token"] += 1
         private(path, where)
-        if registration.exists() and registration.read_bytes() != old_registration:
-            document = json.loads(registration.read_bytes())
-            assert document["clientId"] in sso_service.clients, where
-        private(registration, where)
         botocore_reads_token(env, where)
-        leftovers(path.parent, sso_file, [token] + ([registration.read_bytes()] if registration.exists() else []), where)
-    assert 0 < runs.outcomes["new token"] < KILLS["sso login"], f"the kills never landed on both sides: {runs.outcomes}"
+        if run % 2:
+            token_runs.outcomes["new token" if token != old_token else "old token"] += 1
+        elif registration.exists():
+            text = registration.read_bytes()
+            document = json.loads(text)  # whole, in the layout sts-proc writes, from the stand-in
+            assert json.dumps(document).encode() == text and document["clientId"] in sso_service.clients, where
+            private(registration, where)
+            registration_runs.outcomes["new"] += 1
+        else:
+            registration_runs.outcomes["none yet"] += 1
+        complete = [token] + ([registration.read_bytes()] if registration.exists() else [])
+        leftovers(path.parent, sso_file, complete, where)
+    for runs in (token_runs, registration_runs):
+        assert len(runs.outcomes) == 2, f"{runs.writer}: the kills never landed on both sides: {runs.outcomes}"
     assert login(None)[1] == 0
     assert leftovers(path.parent, sso_file, [], "after a complete run") == []
