@@ -95,8 +95,8 @@ enum AtomicFile {
         throw Failure(reason: "cannot create a temporary file: \(String(cString: strerror(errno)))")
     }
 
-    /// Removes `<file>.sts-proc-<pid>` files whose writer no longer exists (killed between
-    /// naming and renaming, or by an older version that wrote named files throughout).
+    /// Removes `<file>.sts-proc-<pid>` files whose writer no longer exists (it was killed
+    /// between naming its file and renaming it). Files of a live process are left alone.
     static func removeLeftovers(of path: String) {
         let folder = parentFolder(of: path)
         let prefix = (path.lastIndex(of: "/").map { String(path[path.index(after: $0)...]) } ?? path) + temporaryMarker
