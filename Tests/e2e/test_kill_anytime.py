@@ -9,9 +9,9 @@ by sts-proc; a temporary file left next to it is a complete copy, and the next c
 run removes it. The delays come from a fixed seed, and every failure names the seed, the
 writer, the run and the delay, so it replays.
 
-The kill counts (KILLS) keep the whole file near 40 s on the 2-core CI machine, under
-load: `write` is served from the cache in a few milliseconds a run and is killed 200
-times; the writers that call STS, the portal or the keyring (30-150 ms a run) 20-45
+The kill counts (KILLS) keep the whole file under 40 s on the 2-core machine even while
+other builds load it: `write` is served from the cache in a few milliseconds a run and is killed 200
+times; the writers that call STS, the portal or the keyring (30-150 ms a run) 30
 times. Kills aimed at the keyring's one window, between storing the new item and removing
 the old one, come from watching the bus for the store call (StoreWatch), a few per
 keyring writer."""
@@ -43,21 +43,28 @@ from test_keys import make_rotator
 from test_sso import START_URL, sso_env, sso_service, start_login, token_path, write_cli_token  # noqa: F401
 
 SEED = 14  # fixed, so that a failure replays with the same delays
-KILLS = {"write": 200, "runtime files": 45, "keys import": 40, "refresh": 30, "sso populate": 40,
-         "sso token refresh": 40, "sso login": 30}
+KILLS = {"write": 200, "runtime files": 30, "keys import": 32, "refresh": 30, "sso populate": 30,
+         "sso token refresh": 30, "sso login": 30}
 pytestmark = pytest.mark.usefixtures("empty_keyring")
 
 
 # ----------------------------------------------------------------------------- killing
 
 class KillRuns:
-    """One writer run again and again, each run killed after a random delay."""
+    """One writer run again and again, each run killed after a random delay. The delays are
+    stratified: run i of n is killed within the i-th n-th of 0 to 1.6 times the measured
+    duration (in shuffled order), so that every stretch of the run gets its kills, and a
+    third of them land after its usual end however the random draws fall."""
 
-    def __init__(self, writer: str, exits: int = 0) -> None:
+    SPAN = 1.6
+
+    def __init__(self, writer: str, count: int, exits: int = 0) -> None:
         self.writer = writer
+        self.count = count
         self.exits = exits  # the exit status of a complete run
         self.rng = random.Random(f"{SEED}/{writer}")
         self.duration = 0.0
+        self.delays: list[float] = []
         self.outcomes: collections.Counter[str] = collections.Counter()
 
     def measure(self, launch: Callable[[], subprocess.Popen], times: int = 3) -> None:
@@ -69,13 +76,17 @@ class KillRuns:
             _, err = process.communicate(timeout=60)
             spans.append(time.monotonic() - started)
             assert process.returncode == self.exits, f"{self.writer}: a complete run failed: {err}"
-        self.duration = sorted(spans)[len(spans) // 2]
+        self.set_duration(sorted(spans)[len(spans) // 2])
+
+    def set_duration(self, seconds: float) -> None:
+        self.duration = seconds
+        self.delays = [self.SPAN * seconds * (i + self.rng.random()) / self.count for i in range(self.count)]
+        self.rng.shuffle(self.delays)
 
     def kill(self, launch: Callable[[], subprocess.Popen], run: int) -> str:
-        """Starts the writer, kills it after a random delay from 0 to 30 % past its usual end,
-        and returns where that was, for failure messages. A run that ended first must have
-        ended as a complete run does."""
-        delay = self.rng.uniform(0, 1.3 * self.duration)
+        """Starts the writer, kills it after run `run`'s delay, and returns where that was,
+        for failure messages. A run that ended first must have ended as a complete run does."""
+        delay = self.delays[run]
         where = (f"seed {SEED}, {self.writer}, run {run}: SIGKILL after {delay * 1000:.1f} ms "
                  f"(a complete run takes {self.duration * 1000:.0f} ms)")
         process = launch()
@@ -210,7 +221,7 @@ def test_write_leaves_the_old_or_the_new_credentials_file(aws_env, moto_auth):
         assert res.rc == 0, res.stderr
         assert texts.setdefault(profile, credentials.read_bytes()) == credentials.read_bytes(), "write is not repeatable"
     parse = ParseCheck(env)
-    runs = KillRuns("write")
+    runs = KillRuns("write", KILLS["write"])
     runs.measure(launcher(argv["p2"], env))
     for run in range(KILLS["write"]):
         old, old_backup = credentials.read_bytes(), backup.read_bytes()
@@ -241,7 +252,7 @@ def test_lock_and_runtime_files_stay_whole(aws_env, moto_auth):
     argv = [sts_proc_bin(), "--profile", "denied"]
     first = run_sts_proc(argv[1:], env)
     assert first.rc == 1 and "AccessDenied" in first.stderr, first.stderr
-    runs = KillRuns("runtime files", exits=1)
+    runs = KillRuns("runtime files", KILLS["runtime files"], exits=1)
     runs.measure(launcher(argv, env))
 
     def known(name: str) -> bool:
@@ -329,14 +340,14 @@ def test_keys_import_keeps_the_file_whole_and_one_usable_key(aws_env, moto_auth,
         without = credentials.read_bytes()
         assert b"aws_secret_access_key = " + keys[0].secret_access_key.encode() not in without
         parse = ParseCheck(env)
-        runs = KillRuns("keys import")
+        runs = KillRuns("keys import", KILLS["keys import"])
 
         def measured():
             restore(with_keys[0])
             return launcher(argv, env)()
         runs.measure(measured)
         before = {keys[0].access_key_id}  # the keyring's one key, as each run leaves it for the next
-        watched = set(range(4, KILLS["keys import"], 10))  # these runs are killed at the keyring's window instead
+        watched = set(range(4, KILLS["keys import"], 8))  # these runs are killed at the keyring's window instead
         for run in range(KILLS["keys import"]):
             new_key = keys[run % 2]
             restore(with_keys[run % 2])
@@ -418,7 +429,7 @@ def test_a_refresh_killed_anywhere_leaves_one_usable_cached_credential(aws_env, 
     env.sts_proc_profile("r", moto_auth.role_arn, "base", session_name=CHAIN_HOP_SESSION, cache=None,
                          sts_proc_kernel_cache="off")  # every run reads the Secret Service
     argv = [sts_proc_bin(), "--refresh", "--profile", "r"]
-    runs = KillRuns("refresh")
+    runs = KillRuns("refresh", KILLS["refresh"])
     runs.measure(launcher(argv, env))
     watched = set(range(3, KILLS["refresh"], 10))  # these runs are killed at the keyring's window instead
     for run in range(KILLS["refresh"]):
@@ -460,7 +471,7 @@ def test_sso_populate_leaves_the_old_or_the_new_config_file(sso_env, sso_service
         assert res.rc == 0, res.stderr
         assert texts.setdefault(prefix, config.read_bytes()) == config.read_bytes(), "populate is not repeatable"
     parse = ParseCheck(env)
-    runs = KillRuns("sso populate")
+    runs = KillRuns("sso populate", KILLS["sso populate"])
     runs.measure(launcher(argv["a-"], env))
     for run in range(KILLS["sso populate"]):
         old, old_backup = config.read_bytes(), backup.read_bytes()
@@ -519,7 +530,7 @@ def test_sso_token_refresh_leaves_the_old_or_the_new_token_file(sso_env, sso_ser
         path.chmod(0o600)
         return path.read_bytes()
 
-    runs = KillRuns("sso token refresh")
+    runs = KillRuns("sso token refresh", KILLS["sso token refresh"])
     runs.measure(lambda: (fresh(), launcher(argv, env)())[1])
     runtime = Path(env["XDG_RUNTIME_DIR"]) / "sts-proc"
     for run in range(KILLS["sso token refresh"]):
@@ -586,8 +597,9 @@ def test_sso_login_leaves_the_old_or_the_new_token_and_registration(sso_env, sso
         process.communicate(timeout=60)
         return span, process.returncode
 
-    token_runs, registration_runs = KillRuns("sso login"), KillRuns("sso client registration")
-    token_runs.duration = sorted(login(None)[0] for _ in range(3))[1]
+    half = KILLS["sso login"] // 2  # odd runs: the token; even runs: the registration
+    token_runs, registration_runs = KillRuns("sso login", half), KillRuns("sso client registration", half)
+    token_runs.set_duration(sorted(login(None)[0] for _ in range(3))[1])
     registrations = [p for p in path.parent.glob("*.json") if p != path]
     assert len(registrations) == 1, sorted(os.listdir(path.parent))
     registration = registrations[0]
@@ -596,16 +608,16 @@ def test_sso_login_leaves_the_old_or_the_new_token_and_registration(sso_env, sso
         registration.unlink()
         spans.append(register(None)[0])
         assert registration.exists()
-    registration_runs.duration = sorted(spans)[1]
-    for run in range(KILLS["sso login"]):
+    registration_runs.set_duration(sorted(spans)[1])
+    for run in range(2 * half):
         old_token = path.read_bytes()
         if run % 2:
-            delay = token_runs.rng.uniform(0, 1.3 * token_runs.duration)
+            delay = token_runs.delays[run // 2]
             where = f"seed {SEED}, sso login, run {run}: SIGKILL {delay * 1000:.1f} ms after the browser's request"
             _, rc = login(delay)
         else:
             registration.unlink(missing_ok=True)  # so that this login registers its client anew
-            delay = registration_runs.rng.uniform(0, 1.3 * registration_runs.duration)
+            delay = registration_runs.delays[run // 2]
             where = f"seed {SEED}, sso login, run {run}: SIGKILL {delay * 1000:.1f} ms after its start"
             _, rc = register(delay)
         assert rc in (0, -9), f"{where}: exit status {rc}"
