@@ -38,6 +38,7 @@ from jeepney import DBusAddress, new_method_call
 from jeepney.io.blocking import open_dbus_connection
 from jeepney.low_level import HeaderFields
 
+import keyring_control
 from e2e_support import CHAIN_HOP_SESSION, run_sts_proc, sts_proc_bin
 from test_keys import make_rotator
 from test_sso import START_URL, sso_env, sso_service, start_login, token_path, write_cli_token  # noqa: F401
@@ -285,25 +286,9 @@ def test_lock_and_runtime_files_stay_whole(aws_env, moto_auth):
 
 # ----------------------------------------------------------------------------- keys import
 
-def item_attributes(match: dict[str, str]) -> list[dict[str, str]]:
-    """The attributes of every Secret Service item that carries `match` (read over D-Bus:
-    no secret, and a few milliseconds rather than a secret-tool process)."""
-    service = DBusAddress("/org/freedesktop/secrets", bus_name="org.freedesktop.secrets",
-                          interface="org.freedesktop.Secret.Service")
-    with open_dbus_connection(bus="SESSION") as connection:
-        unlocked, locked = connection.send_and_get_reply(new_method_call(service, "SearchItems", "a{ss}", (match,))).body
-        found = []
-        for path in unlocked + locked:
-            item = DBusAddress(path, bus_name="org.freedesktop.secrets", interface="org.freedesktop.DBus.Properties")
-            reply = connection.send_and_get_reply(new_method_call(item, "Get", "ss", ("org.freedesktop.Secret.Item",
-                                                                                      "Attributes")))
-            found.append(dict(reply.body[0][1]))
-        return found
-
-
 def access_key_ids(profile: str) -> list[str]:
     return [item["access_key_id"] for item in
-            item_attributes({"application": "sts-proc", "kind": "access-key", "profile": profile})]
+            keyring_control.item_attributes({"application": "sts-proc", "kind": "access-key", "profile": profile})]
 
 
 def key_in_use(env: dict, profile: str, empty_file: Path) -> str:
@@ -417,7 +402,7 @@ def test_a_rotate_killed_as_it_stores_the_new_key_is_finished_by_the_next_runs(a
 # ----------------------------------------------------------------------------- cached credentials
 
 def cache_items(profile: str) -> list[dict[str, str]]:
-    return [item for item in item_attributes({"application": "sts-proc", "profile": profile})
+    return [item for item in keyring_control.item_attributes({"application": "sts-proc", "profile": profile})
             if item.get("kind") != "access-key"]
 
 
