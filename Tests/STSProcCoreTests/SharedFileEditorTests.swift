@@ -23,6 +23,24 @@ import Testing
         #expect(try edit("") == written)
     }
 
+    /// One separator stays where a section was; `sso populate` removes and appends
+    /// sections on every run, and its file used to gain blank lines each time.
+    @Test func removingASectionTakesItsSeparatorAlong() throws {
+        func remove(_ name: String, _ text: String) throws(STSProcError) -> String {
+            try SharedFileEditor.removingSection(name, in: text, path: "/config")
+        }
+        #expect(try remove("ci", "[a]\nk = 1\n\n[ci]\nx = 1\n\n[b]\nk = 2\n") == "[a]\nk = 1\n\n[b]\nk = 2\n")
+        #expect(try remove("ci", "[a]\nk = 1\n\n[ci]\nx = 1\n") == "[a]\nk = 1\n")
+        // Without a blank line of its own before the next header, the separator stays.
+        #expect(try remove("ci", "[a]\nk = 1\n\n[ci]\nx = 1\n[b]\nk = 2\n") == "[a]\nk = 1\n\n[b]\nk = 2\n")
+        var text = "[a]\nk = 1\n"
+        let once = try edit(text)
+        for _ in 0..<3 {
+            text = try edit(remove("ci", once))
+            #expect(text == once)
+        }
+    }
+
     @Test func aFileTheAWSCLIRefusesIsNotEdited() {
         #expect(throws: STSProcError.self) { try edit("[ci]\na = 1\n[other]\nb = 2\n[ci]\nc = 3\n") }
     }

@@ -69,6 +69,22 @@ def secret_tool_items(env: dict) -> list[dict]:
     return items
 
 
+def item_attributes(match: dict[str, str]) -> list[dict[str, str]]:
+    """The attributes of every item that carries `match` (over D-Bus, in-process: no
+    secret is read, and it takes a few milliseconds where secret-tool takes tens)."""
+    service = DBusAddress("/org/freedesktop/secrets", bus_name="org.freedesktop.secrets",
+                          interface="org.freedesktop.Secret.Service")
+    with open_dbus_connection(bus="SESSION") as connection:
+        unlocked, locked = connection.send_and_get_reply(new_method_call(service, "SearchItems", "a{ss}", (match,))).body
+        found = []
+        for path in unlocked + locked:
+            item = DBusAddress(path, bus_name="org.freedesktop.secrets", interface="org.freedesktop.DBus.Properties")
+            reply = connection.send_and_get_reply(new_method_call(item, "Get", "ss", ("org.freedesktop.Secret.Item",
+                                                                                      "Attributes")))
+            found.append(dict(reply.body[0][1]))
+        return found
+
+
 def secret_tool_store(env: dict, attributes: dict, secret: str, label: str = "corrupt") -> None:
     argv = ["secret-tool", "store", "--label", label]
     for key, value in attributes.items():

@@ -94,6 +94,9 @@ class SSOStandIn:
 
         class Handler(http.server.BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body go out in two writes; with Nagle's algorithm the body waits
+            # for the client's delayed ACK, 40 ms a request (populate makes eight).
+            disable_nagle_algorithm = True
 
             def log_message(self, format, *args):  # noqa: A002
                 pass

@@ -18,10 +18,14 @@ struct SecretServiceStore: CredentialStore {
             let found = try session.search(match, all: true)
             let unlocked = found.filter { !$0.isLocked }
             if unlocked.isEmpty && !found.isEmpty { throw .locked }
-            // Normally one item; should an old one have survived a replacement, the
-            // newest is the one that counts.
+            // Normally one item; should an old one have survived a replacement (a kill between
+            // storing the new item and deleting the old), the newest is the one that counts,
+            // and the others are removed now rather than at the next refresh.
             let expiry = { (item: SecretServiceItem) in item.attributes["expires"].flatMap { Int64($0) } }
             guard let item = unlocked.max(by: { (expiry($0) ?? .min) < (expiry($1) ?? .min) }) else { return .miss }
+            for other in unlocked where other !== item && (expiry(other) ?? .min) < (expiry(item) ?? .min) {
+                try? other.delete()
+            }
             guard let expires = expiry(item) else { return .corrupt }
             guard expires > validAfter.secondsSinceEpoch else { return .miss }
             guard let secret = try item.loadSecret(), let credentials = CachedCredential.decode(secret) else {

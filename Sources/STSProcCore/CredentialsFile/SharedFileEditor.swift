@@ -74,7 +74,15 @@ enum SharedFileEditor {
         let before = try INIParser.parse(text, path: path)
         let lexer = INILexer(text)
         guard let range = sectionRange(name, in: lexer) else { return text }
-        let edited = lexer.text(of: lexer.lines[..<range.header]) + lexer.text(of: lexer.lines[range.end...])
+        // The blank lines that set the section apart go with it when what follows brings its
+        // own (or nothing follows): otherwise each removal leaves two separators where there
+        // was one, and a file that `sso populate` rewrites again and again grows without end.
+        var start = range.header
+        let rest = lexer.lines[range.end...]
+        if rest.first.map({ $0.kind == .blank }) ?? true {
+            while start > 0 && lexer.lines[start - 1].kind == .blank { start -= 1 }
+        }
+        let edited = lexer.text(of: lexer.lines[..<start]) + lexer.text(of: rest)
         try verify(edited, against: before, name: name, expected: nil, path: path)
         return edited
     }

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import Glibc
 
 /// A profile's long-term access key, as `keys add` stores it.
 public struct StoredAccessKey: Sendable, Equatable {
@@ -29,6 +30,9 @@ struct AccessKeyStore {
         var SecretAccessKey: String
         var Created: String
         var Replaces: String?
+        /// When it was stored, in nanoseconds since 1970: `Created` has whole seconds, and
+        /// two keys stored within one second must still be told apart (older items lack it).
+        var Stored: Int64?
     }
 
     func load(profile: String) throws(KeyringFailure) -> StoredAccessKey? {
@@ -36,12 +40,20 @@ struct AccessKeyStore {
             let found = try session.search(Self.match(profile: profile), all: true)
             let unlocked = found.filter { !$0.isLocked }
             if unlocked.isEmpty && !found.isEmpty { throw .locked }
-            var keys: [StoredAccessKey] = []
+            var keys: [(key: StoredAccessKey, stored: Int64, item: SecretServiceItem)] = []
             for item in unlocked {
-                if let text = try item.loadSecret(), let key = Self.decode(text, profile: profile) { keys.append(key) }
+                if let text = try item.loadSecret(), let (key, stored) = Self.decodeWithOrder(text, profile: profile) {
+                    keys.append((key, stored, item))
+                }
             }
-            // Should an old item have survived a replacement, the newest key is the one in use.
-            return keys.max { $0.created.secondsSinceEpoch < $1.created.secondsSinceEpoch }
+            // Normally one item. A kill between storing a key and deleting the one it
+            // replaces leaves both: the key stored last is the one in use, and the others
+            // are removed now (a rotated-out key stays named in the new key's `Replaces`).
+            guard let newest = keys.max(by: { $0.stored < $1.stored }) else { return nil }
+            for other in keys where other.item !== newest.item {
+                try? other.item.delete()
+            }
+            return newest.key
         }
     }
 
@@ -49,7 +61,8 @@ struct AccessKeyStore {
     func store(_ key: StoredAccessKey) throws(KeyringFailure) {
         guard let data = try? JSONEncoder().encode(Secret(AccessKeyId: key.credentials.accessKeyID,
                                                           SecretAccessKey: key.credentials.secretAccessKey,
-                                                          Created: key.created.iso8601, Replaces: key.replaces)) else {
+                                                          Created: key.created.iso8601, Replaces: key.replaces,
+                                                          Stored: Self.nanosecondsNow())) else {
             throw .unavailable("the key could not be encoded")
         }
         let secret = String(decoding: data, as: UTF8.self)
@@ -95,11 +108,23 @@ struct AccessKeyStore {
     }
 
     private static func decode(_ text: String, profile: String) -> StoredAccessKey? {
+        decodeWithOrder(text, profile: profile)?.key
+    }
+
+    /// The key and when it was stored (from `Created` for items stored before `Stored` was).
+    private static func decodeWithOrder(_ text: String, profile: String) -> (key: StoredAccessKey, stored: Int64)? {
         guard let secret = try? JSONDecoder().decode(Secret.self, from: Data(text.utf8)),
               let created = UTCTime(iso8601: secret.Created) else { return nil }
         let credentials = AWSCredentials(accessKeyID: secret.AccessKeyId, secretAccessKey: secret.SecretAccessKey)
         guard CredentialCheck.problem(credentials) == nil else { return nil }
-        return StoredAccessKey(profile: profile, credentials: credentials, created: created, replaces: secret.Replaces)
+        let key = StoredAccessKey(profile: profile, credentials: credentials, created: created, replaces: secret.Replaces)
+        return (key, secret.Stored ?? created.secondsSinceEpoch * 1_000_000_000)
+    }
+
+    private static func nanosecondsNow() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
     }
 
     private func withSession<Value: Sendable>(
