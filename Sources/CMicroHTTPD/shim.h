@@ -36,7 +36,8 @@ typedef void (*stsproc_mhd_completed)(void *context, struct MHD_Connection *conn
                                       enum MHD_RequestTerminationCode reason);
 
 /// A daemon on 127.0.0.1 only, on a port the kernel picks, with its own polling thread and
-/// a 10-second limit per connection; `completed` runs once a response has been sent.
+/// a 10-second limit per connection; `completed` (may be NULL) runs once a response has been
+/// sent. One polling thread: requests are answered one at a time, in order.
 /// MHD_start_daemon is variadic; this fixes its options.
 static inline struct MHD_Daemon *stsproc_mhd_start_loopback(stsproc_mhd_handler handler, stsproc_mhd_completed completed,
                                                             void *context) {
@@ -49,19 +50,6 @@ static inline struct MHD_Daemon *stsproc_mhd_start_loopback(stsproc_mhd_handler 
                                          MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&address,
                                          MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)10,
                                          MHD_OPTION_NOTIFY_COMPLETED, completed, context, MHD_OPTION_END);
-}
-
-/// The same daemon without a completion callback (`sts-proc exec`'s credential endpoint).
-/// One polling thread: requests are answered one at a time, in order.
-static inline struct MHD_Daemon *stsproc_mhd_start_loopback_server(stsproc_mhd_handler handler, void *context) {
-    struct sockaddr_in address;
-    memset(&address, 0, sizeof address);
-    address.sin_family = AF_INET;
-    address.sin_port = 0;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    return STSPROC_MHD(MHD_start_daemon)(MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL, handler, context,
-                                         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&address,
-                                         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)10, MHD_OPTION_END);
 }
 
 /// The port the daemon listens on.

@@ -52,13 +52,13 @@ public final class CredentialEndpointServer {
         guard stsproc_mhd_available() != 0 else { throw .libraryMissing }
         guard let token = EndpointToken.generate() else { throw .noRandomToken }
         let context = Unmanaged.passRetained(Handler(token: token, serve: serve))
-        guard let daemon = stsproc_mhd_start_loopback_server({ context, connection, _, method, _, _, _, _ in
+        guard let daemon = stsproc_mhd_start_loopback({ context, connection, _, method, _, _, _, _ in
             guard let context, let connection, let method else { return stsproc_mhd_refuse() }
             let handler = Unmanaged<Handler>.fromOpaque(context).takeUnretainedValue()
             let authorization = stsproc_mhd_header(connection, "Authorization").map { String(cString: $0) }
             let (status, body) = handler.answer(method: String(cString: method), authorization: authorization)
             return stsproc_mhd_respond_as(connection, status, body, "application/json")
-        }, context.toOpaque()) else {
+        }, nil, context.toOpaque()) else {
             context.release()
             throw .cannotListen
         }

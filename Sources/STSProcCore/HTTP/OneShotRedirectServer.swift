@@ -35,7 +35,7 @@ public final class OneShotRedirectServer {
         guard let nonce = EndpointToken.generate() else { throw .noRandomPath }
         let target = Target(path: "/" + nonce, location: location)
         let context = Unmanaged.passRetained(target)
-        guard let daemon = stsproc_mhd_start_loopback_server({ context, connection, url, method, _, _, _, _ in
+        guard let daemon = stsproc_mhd_start_loopback({ context, connection, url, _, _, _, _, _ in
             guard let context, let connection, let url else { return stsproc_mhd_refuse() }
             let target = Unmanaged<Target>.fromOpaque(context).takeUnretainedValue()
             // Only at the random path, and only once: a guess or a second visit learns nothing.
@@ -48,7 +48,7 @@ public final class OneShotRedirectServer {
             }
             guard first else { return stsproc_mhd_respond(connection, 404, "<p>Not found.</p>") }
             return stsproc_mhd_redirect(connection, target.location)
-        }, context.toOpaque()) else {
+        }, nil, context.toOpaque()) else {
             context.release()
             throw .cannotListen
         }
