@@ -2,14 +2,24 @@
 # Usage: scripts/with-testbed.sh CMD [ARGS...]
 #
 # Runs CMD inside a private, unlocked Secret Service (gnome-keyring on its own D-Bus
-# session bus, no display), then tears everything down: the daemon exits with the bus and
-# the temporary XDG_DATA_HOME / XDG_RUNTIME_DIR are removed. Exit status = CMD's.
-# The reasons for each step are in the comments below.
+# session bus, no display) and a kernel user keyring of its own (scripts/with-own-keyring.sh),
+# then tears everything down: the daemon exits with the bus, the temporary XDG_DATA_HOME /
+# XDG_RUNTIME_DIR are removed, and the keyring goes with its namespace. So nothing CMD does
+# reaches the Secret Service or the kernel keyring of the person running it. Exit status =
+# CMD's. The reasons for each step are in the comments below.
 set -euo pipefail
 
 if [ $# -eq 0 ]; then
   echo "usage: $0 CMD [ARGS...]" >&2
   exit 64
+fi
+
+# First into a user namespace of our own (unless this very namespace was made for us), for
+# the kernel keyring. (As root there, dbus-daemon fails to raise its descriptor limit and
+# says so in one harmless line.)
+if [ "${STS_PROC_OWN_KEYRING:-}" != "$(readlink /proc/self/ns/user)" ]; then
+  self=$(realpath "${BASH_SOURCE[0]}")
+  exec "$(dirname "$self")/with-own-keyring.sh" "$self" "$@"
 fi
 for tool in dbus-run-session gnome-keyring-daemon gdbus; do
   command -v "$tool" >/dev/null || { echo "with-testbed: $tool not found (run scripts/install-deps.sh)" >&2; exit 69; }
