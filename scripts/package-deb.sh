@@ -118,7 +118,9 @@ chmod 0644 "$root/DEBIAN/control" "$root/DEBIAN/md5sums"
 
 mkdir -p "$out"
 deb="$out/sts-proc_${version}_${arch}.deb"
-dpkg-deb --root-owner-group -Zxz --build "$root" "$deb" >/dev/null
+# gzip rather than xz: 5.5 MB instead of 4, in seconds instead of 20 to 40 (the test suite
+# builds the package every run).
+dpkg-deb --root-owner-group -Zgzip -z9 --build "$root" "$deb" >/dev/null
 
 # lintian's verdict: errors and warnings stop the script; informational tags are named.
 # (As root it says it should not be; that line is left out.)

