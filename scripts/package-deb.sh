@@ -132,5 +132,5 @@ if [ "$lintian_status" -ne 0 ]; then
   exit 1
 fi
 infos=$(sed -n 's/^I: [^:]*: \([a-z0-9-]*\).*/\1/p' <<<"$lintian_out" | sort -u | paste -sd, -)
-echo "built $deb ($(du -h "$deb" | cut -f1)), Depends: $depends"
-echo "lintian: no errors or warnings${infos:+ (informational: $infos)}"
+echo "Depends: $depends"
+echo "built $deb ($(du -h "$deb" | cut -f1)); lintian: no errors or warnings${infos:+ (informational: $infos)}"

@@ -86,7 +86,7 @@ env -u DISPLAY -u WAYLAND_DISPLAY -u DBUS_SESSION_BUS_ADDRESS -u GNOME_KEYRING_C
 
 touched=()
 [ "$(keyctl search @u user "$kernel_description" 2>/dev/null)" = "$key" ] && [ "$(keyctl pipe "$key" 2>/dev/null)" = "$payload" ] \
-  || touched+=("the copy planted in your kernel keyring")
+  || touched+=("the copy planted in your kernel keyring (or another program of yours cleared sts-proc's copies meanwhile, such as tests of a checkout without scripts/with-own-keyring.sh)")
 [ "$(aws_fingerprint)" = "$aws_before" ] || touched+=("~/.aws (a file was added, removed or changed)")
 if [ ${#touched[@]} -gt 0 ]; then
   printf 'planted-credentials: the tests touched %s\n' "${touched[@]}" >&2
