@@ -51,10 +51,11 @@ if [ "${STS_PROC_BENCH_INSIDE:-}" != 1 ]; then
   fi
   if [ ${#missing[@]} -gt 0 ]; then
     sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    echo "bench: installing Debian packages system-wide: ${missing[*]}" >&2
     $sudo apt-get update -qq
     mkdir -p /tmp/apt-archives/partial
     # linux-perf may be unavailable for some kernels: the breakdown then skips perf.
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq -o DPkg::Lock::Timeout=600 \
       -o Dir::Cache::Archives=/tmp/apt-archives "${missing[@]}" >/dev/null \
       || echo "bench: note: could not install all of: ${missing[*]}" >&2
   fi
