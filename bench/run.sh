@@ -41,7 +41,8 @@ cd "$(dirname "$self")/.."
 
 # ------------------------------------------------------------------ outside the testbed
 if [ "${STS_PROC_BENCH_INSIDE:-}" != 1 ]; then
-  scripts/install-deps.sh
+  scripts/install-deps.sh test
+  export PATH="$PWD/.venv/bin:$PATH"  # the Python packages install-deps.sh put there
   # Extra tools of the suite, idempotently (same apt recipe as scripts/install-deps.sh).
   missing=()
   [ -x /usr/bin/time ] || missing+=(time)
@@ -52,10 +53,11 @@ if [ "${STS_PROC_BENCH_INSIDE:-}" != 1 ]; then
   fi
   if [ ${#missing[@]} -gt 0 ]; then
     sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    echo "bench: installing Debian packages system-wide: ${missing[*]}" >&2
     $sudo apt-get update -qq
     mkdir -p /tmp/apt-archives/partial
     # linux-perf may be unavailable for some kernels: the breakdown then skips perf.
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq -o DPkg::Lock::Timeout=600 \
       -o Dir::Cache::Archives=/tmp/apt-archives "${missing[@]}" >/dev/null \
       || echo "bench: note: could not install all of: ${missing[*]}" >&2
   fi
@@ -79,11 +81,16 @@ repo=$(pwd)
 built="$(swift build -c release --show-bin-path)/sts-proc"
 [ -x "$built" ] || { echo "bench: no release binary at $built" >&2; exit 1; }
 
-# Real executables, not pyenv shims (a shim adds tens of ms and breaks once HOME changes).
+# Real executables, not pyenv shims (a shim adds tens of ms and breaks once HOME changes):
+# the interpreter's own folder, then (for .venv, which reuses the system's packages) that of
+# the Python it was made from.
 py=$(python3 -c 'import sys; print(sys.executable)')
 pybin=$(dirname "$py")
+basebin=$(python3 -c 'import os, sys; print(os.path.join(sys.base_prefix, "bin"))')
 resolve() {  # name -> absolute path of the real executable
-  if [ -x "$pybin/$1" ]; then echo "$pybin/$1"; else command -v "$1"; fi
+  if [ -x "$pybin/$1" ]; then echo "$pybin/$1"
+  elif [ -x "$basebin/$1" ]; then echo "$basebin/$1"
+  else command -v "$1"; fi
 }
 aws_bin=$(resolve aws)
 aec_bin=$STS_PROC_BENCH_AEC
@@ -107,9 +114,8 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/sts-proc-bench.XXXXXX")
 mkdir -p "$work/bin"; cp "$built" "$work/bin/sts-proc"; bin="$work/bin/sts-proc"
 moto_pid=""; proxy_pid=""
 cleanup() {
-  # The Secret Service is the testbed's own, the kernel keyring's copies are the user's.
-  [ ! -x "${bin:-}" ] || "$bin" cache clear --profile p >/dev/null 2>&1 || true
-  [ ! -x "${bin:-}" ] || "$bin" cache clear --profile pc >/dev/null 2>&1 || true
+  # The Secret Service and the kernel keyring are the testbed's own (scripts/with-testbed.sh)
+  # and go with it: nothing to clear.
   for pid in $proxy_pid $moto_pid; do kill "$pid" 2>/dev/null || true; done
   for pid in $proxy_pid $moto_pid; do wait "$pid" 2>/dev/null || true; done
   rm -rf "$work"

@@ -1,14 +1,24 @@
 #!/usr/bin/env bash
-# Quick start, step 1: installs what is needed, builds a release binary, starts a loopback
-# STS (moto, signature checking on) and a private keyring, and shows the AWS CLI getting an
-# assumed-role identity through sts-proc. Touches nothing outside a temporary folder.
+# Quick start, step 1: installs what the demo needs, builds a release binary, starts a
+# loopback STS (moto, signature checking on) and a private keyring, and shows the AWS CLI
+# getting an assumed-role identity through sts-proc.
+# What it changes: Debian packages installed system-wide (scripts/install-deps.sh demo
+# lists them first), Python packages in .venv/, the build in .build/, and logs in
+# .build/demo-logs/. Everything else (config files, moto, the keyring, the kernel
+# keyring's copies) lives in temporary folders and namespaces removed at the end.
 set -euo pipefail
 self=$(realpath "$0")  # before changing folder: $0 may be relative
 cd "$(dirname "$self")/.."
 
 if [ "${1:-}" != "--inside-testbed" ]; then
-  bash scripts/install-deps.sh
-  swift build -c release --product sts-proc >/dev/null
+  source scripts/lib/stage.sh
+  rm -rf .build/demo-logs
+  stage_init .build/demo-logs
+  stage "dependencies (scripts/install-deps.sh demo)" --attached -- scripts/install-deps.sh demo
+  stage "build (swift build -c release --product sts-proc, about 2 minutes the first time)" \
+    --show '^\[[0-9]+/[0-9]+\] (Compiling|Linking)|complete!' -- swift build -c release --product sts-proc
+  export PATH="$PWD/.venv/bin:$PATH"
+  echo "==> a loopback STS and a private keyring (scripts/with-testbed.sh)"
   exec bash scripts/with-testbed.sh bash "$self" --inside-testbed
 fi
 
@@ -18,9 +28,8 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 endpoint="http://127.0.0.1:$port"
 moto_server -H 127.0.0.1 -p "$port" >"$work/moto.log" 2>&1 &
 moto_pid=$!
-# The keyring is private to the testbed, but the kernel keyring's copies are the user's:
-# remove the demo profile's copy on the way out.
-trap 'kill $moto_pid 2>/dev/null; "$bin" cache clear --profile demo >/dev/null 2>&1; rm -rf "$work"' EXIT
+# The keyring and the kernel keyring are the testbed's own and go with it.
+trap 'kill $moto_pid 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 100); do curl -sf -o /dev/null "$endpoint/moto-api/" && break; sleep 0.1; done
 curl -sf -o /dev/null "$endpoint/moto-api/" || { echo "demo: moto did not start" >&2; cat "$work/moto.log" >&2; exit 1; }
 

@@ -19,6 +19,11 @@
 static inline int32_t stsproc_add_key(const char *description, const void *payload, size_t length, int32_t keyring) {
     return (int32_t)syscall(SYS_add_key, "user", description, payload, length, keyring);
 }
+/// An empty keyring of its own, linked into `keyring` (tests keep their copies there, away
+/// from the user keyring of whoever runs them).
+static inline int32_t stsproc_add_keyring(const char *description, int32_t keyring) {
+    return (int32_t)syscall(SYS_add_key, "keyring", description, (const void *)0, (size_t)0, keyring);
+}
 static inline int32_t stsproc_keyctl_search(int32_t keyring, const char *description) {
     return (int32_t)syscall(SYS_keyctl, STSPROC_KEYCTL_SEARCH, keyring, "user", description, 0);
 }

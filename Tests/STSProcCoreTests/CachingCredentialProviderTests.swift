@@ -185,8 +185,7 @@ private final class MemoryStore: CredentialStore {
     }
 }
 
-/// The flow with kernel copies on, against the user's real kernel keyring (a profile name
-/// unique to this run, removed afterwards).
+/// The flow with kernel copies on, against the real kernel in a keyring of each test's own.
 @Suite struct LeaderAndFollowerTests {
     private let profile = "unit-\(getpid())-\(Int.random(in: 0..<1_000_000))"
     private let now = UTCTime(secondsSinceEpoch: Int64(time(nil)))
@@ -212,8 +211,7 @@ private final class MemoryStore: CredentialStore {
     }
 
     @Test func aCallerThatWaitedIsServedFromTheLeadersCopyWithoutTheKeyring() throws {
-        let kernel = KernelKeyringCache()
-        defer { kernel.removeAll(profile: profile) }
+        let kernel = try privateKernelKeyring()
         let plan = try plan()
         let key = CacheKey(plan: plan)
         let store = MemoryStore()
@@ -239,8 +237,7 @@ private final class MemoryStore: CredentialStore {
     }
 
     @Test func theFirstToMissLeadsAndLeavesACopy() throws {
-        let kernel = KernelKeyringCache()
-        defer { kernel.removeAll(profile: profile) }
+        let kernel = try privateKernelKeyring()
         let plan = try plan()
         let store = MemoryStore()
         nonisolated(unsafe) var fetches = 0
@@ -259,8 +256,7 @@ private final class MemoryStore: CredentialStore {
     }
 
     @Test func aFailedRefreshKeepsTheCopy() throws {
-        let kernel = KernelKeyringCache()
-        defer { kernel.removeAll(profile: profile) }
+        let kernel = try privateKernelKeyring()
         let plan = try plan()
         let material = CacheKey(plan: plan).material
         kernel.write(profile: profile, material: material, credentials: issued("OLD"), validAfter: now.adding(seconds: 960))

@@ -1,7 +1,8 @@
 import Glibc
+import Testing
 @testable import STSProcCore
 
-/// Real STS and moto responses captured by the testbed (shared/testbed/samples).
+/// Real STS and moto responses captured from moto and the AWS CLI, kept in Fixtures/.
 /// Read with Glibc: importing Foundation here would clash with libxml2's ICU headers.
 enum Fixtures {
     struct Missing: Error { let path: String }
@@ -29,4 +30,10 @@ func makeTestPlan(_ config: String, credentials: String = "", environment: [Stri
     let shared = try SharedConfig(configText: config, configPath: "/cfg", credentialsText: credentials, credentialsPath: "/creds")
     return try PlanBuilder(config: shared, environment: environment, now: UTCTime(secondsSinceEpoch: now))
         .makePlan(profileName: profile)
+}
+
+/// A kernel-keyring cache over a keyring of the calling test's own, so that no test reads,
+/// adds or removes copies in the user keyring of the person running the tests.
+func privateKernelKeyring() throws -> KernelKeyringCache {
+    try #require(KernelKeyringCache.makePrivate(), "the kernel refused a keyring of the test's own")
 }

@@ -62,8 +62,8 @@ import Testing
         #expect(end.tv_sec - start.tv_sec < 3)
     }
 
-    @Test func clearingOneProfilesKernelCopiesLeavesLookalikeNames() {
-        let cache = KernelKeyringCache()
+    @Test func clearingOneProfilesKernelCopiesLeavesLookalikeNames() throws {
+        let cache = try privateKernelKeyring()
         let name = "review-\(getpid())"
         let now = UTCTime(secondsSinceEpoch: Int64(time(nil)))
         let credentials = AWSCredentials(accessKeyID: "ASIA", secretAccessKey: "s", sessionToken: "t", expiration: now.adding(seconds: 3600))

@@ -259,22 +259,29 @@ def test_doctor_on_every_config_example(aws_env, moto_auth, tmp_path, example):
 # ----------------------------------------------------------------------------- completions and man page
 
 def test_completions_and_man_page(tmp_path):
-    out = tmp_path / "share"
-    res = subprocess.run(["bash", str(REPO / "scripts" / "generate-docs.sh"), str(out)], capture_output=True, text=True,
-                         timeout=600, cwd=REPO)
+    out = tmp_path / "docs"
+    res = subprocess.run(["bash", str(REPO / "scripts" / "generate-docs.sh"), sts_proc_bin(), str(out)],
+                         capture_output=True, text=True, timeout=600, cwd=REPO)
     assert res.returncode == 0, res.stderr
-    bash_completion = out / "bash-completion" / "completions" / "sts-proc"
-    fish_completion = out / "fish" / "vendor_completions.d" / "sts-proc.fish"
-    zsh_completion = out / "zsh" / "site-functions" / "_sts-proc"
+    bash_completion, fish_completion, zsh_completion = out / "sts-proc.bash", out / "sts-proc.fish", out / "_sts-proc"
     assert subprocess.run(["bash", "-n", str(bash_completion)]).returncode == 0
     assert subprocess.run(["fish", "--no-config", "-n", str(fish_completion)]).returncode == 0
+    assert not bash_completion.read_text().startswith("#!"), "a sourced completion file has a hashbang"
     for completion in (bash_completion, fish_completion, zsh_completion):
         text = completion.read_text()
         for command in ("doctor", "whoami", "env", "write", "cache", "saml"):
             assert command in text, f"{command} missing from {completion.name}"
-    man = (out / "man" / "man1" / "sts-proc.1").read_text()
-    assert man.startswith(".\\\"") or ".TH" in man or ".Dt" in man
-    assert "doctor" in man and "credential_process" in man
+    man = (out / "sts-proc.1").read_text()
+    version = subprocess.run([sts_proc_bin(), "--version"], capture_output=True, text=True).stdout.strip()
+    assert f'"sts\\-proc {version}"' in man.splitlines()[3], man.splitlines()[3]
+    sections = re.findall(r"^\.SH (.+)$", man, re.M)
+    assert sections == ["NAME", "SYNOPSIS", "DESCRIPTION", "COMMANDS", "SETTINGS", "FILES", "ENVIRONMENT",
+                        "EXIT STATUS", "EXAMPLES", "SEE ALSO"], sections
+    exit_section = man.split(".SH EXIT STATUS")[1].split(".SH")[0]
+    assert re.findall(r"^\.B (\d+)$", exit_section, re.M) == ["0", "1", "2", "3", "4", "64"]
+    warnings = subprocess.run(["man", "--warnings", "-l", str(out / "sts-proc.1")], capture_output=True,
+                              text=True, env={**os.environ, "MANWIDTH": "80", "LC_ALL": "C.UTF-8"})
+    assert warnings.returncode == 0 and warnings.stderr == "", warnings.stderr
 
 
 @pytest.mark.parametrize("command", ["", "env", "write", "whoami", "doctor", "cache list", "cache clear", "saml roles"])

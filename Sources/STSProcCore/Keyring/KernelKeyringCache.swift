@@ -20,6 +20,23 @@ struct KernelKeyringCache {
     static let descriptionPrefix = "sts-proc:"
     private static let payloadHeader = "sts-proc first-level cache v1\n"
 
+    /// Where the copies live: the user keyring, which every process of the user (within one
+    /// user namespace, since Linux 5.3) shares, so one process's copy serves the next.
+    private let keyring: Int32
+
+    init() { keyring = STSPROC_KEY_SPEC_USER_KEYRING }
+
+    private init(keyring: Int32) { self.keyring = keyring }
+
+    /// A cache over an empty keyring of its own, linked into this process's keyring and gone
+    /// with the process: the unit tests use it so that they never read, add or remove copies
+    /// in the user keyring of the person running them. Nil if the kernel refuses a keyring.
+    static func makePrivate() -> KernelKeyringCache? {
+        let keyring = stsproc_add_keyring("sts-proc-private-\(getpid())-\(UInt64.random(in: 0...UInt64.max))",
+                                          STSPROC_KEY_SPEC_PROCESS_KEYRING)
+        return keyring > 0 ? KernelKeyringCache(keyring: keyring) : nil
+    }
+
     /// The key's name: the profile and a hash of the cache-key material. The hash need not
     /// resist collisions: the payload carries the material itself, compared on every read.
     static func description(profile: String, material: String) -> String {
@@ -27,7 +44,7 @@ struct KernelKeyringCache {
     }
 
     func read(profile: String, material: String, validAfter: UTCTime) -> AWSCredentials? {
-        let key = stsproc_keyctl_search(STSPROC_KEY_SPEC_USER_KEYRING, Self.description(profile: profile, material: material))
+        let key = stsproc_keyctl_search(keyring, Self.description(profile: profile, material: material))
         guard key > 0, let payload = Self.payload(of: key) else { return nil }
         let expected = Self.payloadHeader + "\(material.utf8.count)\n" + material
         guard payload.hasPrefix(expected),
@@ -45,7 +62,7 @@ struct KernelKeyringCache {
         guard lifetime > 0 else { return }
         let payload = Array((Self.payloadHeader + "\(material.utf8.count)\n" + material + CachedCredential.encode(credentials)).utf8)
         // Made in this process's own keyring and given its permissions and time limit there,
-        // then linked into the user keyring (replacing an older copy): a process killed
+        // then linked into the target keyring (replacing an older copy): a process killed
         // half-way leaves nothing behind that would outlive the limit.
         let key = stsproc_add_key(Self.description(profile: profile, material: material), payload, payload.count,
                                   STSPROC_KEY_SPEC_PROCESS_KEYRING)
@@ -57,7 +74,7 @@ struct KernelKeyringCache {
             _ = stsproc_keyctl_invalidate(key)
             return
         }
-        _ = stsproc_keyctl_link(key, STSPROC_KEY_SPEC_USER_KEYRING)
+        _ = stsproc_keyctl_link(key, keyring)
     }
 
     /// Removes every copy sts-proc made, or one profile's.
@@ -81,11 +98,11 @@ struct KernelKeyringCache {
         }
     }
 
-    /// The user keyring's keys whose description is ours, with the profile each is for.
+    /// The keyring's keys whose description is ours, with the profile each is for.
     private func copies(profile: String?) -> [(key: Int32, profile: String)] {
         var ids = [Int32](repeating: 0, count: 1024)
         let length = ids.withUnsafeMutableBytes {
-            stsproc_keyctl_read(STSPROC_KEY_SPEC_USER_KEYRING, $0.baseAddress, $0.count)
+            stsproc_keyctl_read(keyring, $0.baseAddress, $0.count)
         }
         guard length > 0 else { return [] }
         let prefix = Self.descriptionPrefix + (profile.map { $0 + ":" } ?? "")
