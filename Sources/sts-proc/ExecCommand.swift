@@ -33,6 +33,8 @@ struct ExecCommand: ParsableCommand {
     var command: [String] = []
 
     mutating func validate() throws {
+        // Passthrough capture takes `--help` for the command when it comes first.
+        if command.first == "--help" || command.first == "-h" { throw CleanExit.helpRequest(self) }
         if command.first == "--" { command.removeFirst() }
         guard !command.isEmpty else { throw ValidationError("Name the command to run after --, e.g. sts-proc exec --profile prod -- aws s3 ls") }
     }

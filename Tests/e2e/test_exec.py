@@ -186,3 +186,8 @@ def test_a_missing_command_is_127_and_a_bad_profile_runs_nothing(env, tmp_path):
     res = run_exec(["--profile", "nope", "--", "touch", str(marker)], env)
     assert res.returncode == 2 and not marker.exists()
     assert res.stderr.count("\n") == 1 and "nope" in res.stderr
+
+
+def test_help_is_help_not_a_command(env):
+    res = run_sts_proc(["exec", "--help"], env)
+    assert res.rc == 0 and "USAGE: sts-proc exec" in res.stdout, res
