@@ -50,7 +50,10 @@ stage() {
     _stage_record "$name" "$status" $((SECONDS - start)) ""
     return 0
   fi
-  "$@" >"$log" 2>&1 </dev/null &
+  # A background command of a non-interactive shell starts with SIGINT and SIGQUIT
+  # ignored, and so would everything it runs: tests that interrupt sts-proc need them at
+  # their defaults (coreutils' env restores them).
+  env --default-signal=INT,QUIT "$@" >"$log" 2>&1 </dev/null &
   pid=$!
   # A one-second poll of the log: simple, and a stage's output is never held up by it.
   while kill -0 "$pid" 2>/dev/null; do
