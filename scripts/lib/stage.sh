@@ -52,8 +52,13 @@ stage() {
   fi
   # A background command of a non-interactive shell starts with SIGINT and SIGQUIT
   # ignored, and so would everything it runs: tests that interrupt sts-proc need them at
-  # their defaults (coreutils' env restores them).
-  env --default-signal=INT,QUIT "$@" >"$log" 2>&1 </dev/null &
+  # their defaults. coreutils' env restores them for a program, even where this shell
+  # itself started with them ignored (then `trap -` cannot); a shell function gets the
+  # subshell's `trap -`.
+  (
+    trap - INT QUIT
+    if declare -F "$1" >/dev/null; then "$@"; else exec env --default-signal=INT,QUIT "$@"; fi
+  ) >"$log" 2>&1 </dev/null &
   pid=$!
   # A one-second poll of the log: simple, and a stage's output is never held up by it.
   while kill -0 "$pid" 2>/dev/null; do
