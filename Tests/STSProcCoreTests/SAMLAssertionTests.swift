@@ -49,6 +49,17 @@ import Testing
         #expect(assertion.roles == [.init(roleARN: admin, principalARN: idp), .init(roleARN: reader, principalARN: idp)])
     }
 
+    /// The fuzzer's finding: a pair the IdP sends twice (in either order, e.g. once per
+    /// group that grants it) was two choices, so even naming both ARNs failed with "offers
+    /// more than one choice".
+    @Test func aPairSentTwiceIsOneChoice() throws {
+        let assertion = try SAMLAssertion(text: Self.response(roleValues: ["\(admin),\(idp)", "\(reader),\(idp)",
+                                                                           "\(idp),\(admin)"]))
+        #expect(assertion.roles == [.init(roleARN: admin, principalARN: idp), .init(roleARN: reader, principalARN: idp)])
+        #expect(try assertion.choose(roleARN: admin, principalARN: idp) == .init(roleARN: admin, principalARN: idp))
+        #expect(try assertion.choose(roleARN: admin, principalARN: nil) == .init(roleARN: admin, principalARN: idp))
+    }
+
     @Test func theEarliestNotOnOrAfterIsTheExpiry() throws {
         let assertion = try SAMLAssertion(text: Self.response(roleValues: ["\(admin),\(idp)"],
                                                               conditionsNotOnOrAfter: "2026-11-22T13:05:07.123Z",

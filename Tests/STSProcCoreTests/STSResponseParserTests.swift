@@ -58,6 +58,15 @@ import Testing
         #expect(STSResponseParser.parse([]) == .unrecognized("an empty body"))
     }
 
+    /// The sts-response fuzz target's property, broken by a body that is one long element:
+    /// the error line quoted the whole name (up to libxml2's 50,000 characters).
+    @Test func anUnknownRootElementIsQuotedShort() {
+        let name = String(repeating: "A", count: 5000)
+        #expect(STSResponseParser.parse(Array("<\(name)/>".utf8))
+            == .unrecognized("XML with root element <\(name.prefix(64))…>, not an STS response"))
+        #expect(STSResponseParser.parse(Array("<Foo/>".utf8)) == .unrecognized("XML with root element <Foo>, not an STS response"))
+    }
+
     @Test func credentialsMissingAFieldAreUnrecognized() {
         let body = "<AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>ASIA1</AccessKeyId>"
             + "<SecretAccessKey>s</SecretAccessKey><Expiration>2026-11-22T02:58:18Z</Expiration>"

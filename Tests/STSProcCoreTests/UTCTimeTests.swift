@@ -24,6 +24,22 @@ import Testing
         }
     }
 
+    /// The fuzzer's finding: an offset carried 0000-01-01 into year -1 (or 9999-12-31 into
+    /// 10000), which `iso8601` printed as `00-1-12-31T23:10:00Z`; an SSO token file holding
+    /// such a time was read, then written back as a file that no longer reads.
+    @Test(arguments: ["0000-01-01T00:00:00.123+00:50", "0000-01-01T00:09:59+00:10", "9999-12-31T23:59:59-00:01",
+                      "9999-12-31T12:00:00.5-12:00"])
+    func refusesInstantsItCannotPrint(_ text: String) {
+        #expect(UTCTime(iso8601: text) == nil)
+    }
+
+    @Test(arguments: ["0000-01-01T00:00:00Z", "0000-01-01T00:10:00+00:10", "9999-12-31T23:59:59Z",
+                      "9999-12-31T23:00:00-00:59", "0000-01-01T00:00:00-01:00"])
+    func theFirstAndLastPrintableInstantsRoundTrip(_ text: String) throws {
+        let time = try #require(UTCTime(iso8601: text))
+        #expect(UTCTime(iso8601: time.iso8601) == time)
+    }
+
     @Test(arguments: ["", "2026-11-22", "2026-11-22T13:05:07", "2026-02-30T00:00:00Z", "2026-13-01T00:00:00Z",
                       "2026-11-22T25:00:00Z", "2026-11-22T13:05:07.Z", "2026-11-22T13:05:07Zjunk", "26-11-22T13:05:07Z"])
     func rejectsMalformedTimes(_ text: String) {

@@ -72,8 +72,15 @@ public struct UTCTime: Sendable, Hashable, Comparable {
               day <= Self.daysInMonth(year: year, month: month),
               hour < 24, minute < 60, second < 61 else { return nil }
         let days = Self.daysSinceEpoch(year: year, month: month, day: day)
-        secondsSinceEpoch = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
+        let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
+        // An offset can carry 0000-01-01 into year -1 or 9999-12-31 into 10000, which
+        // `iso8601` cannot write in four digits (nor is any of them a real expiry).
+        guard Self.printable.contains(seconds) else { return nil }
+        secondsSinceEpoch = seconds
     }
+
+    /// 0000-01-01T00:00:00Z ... 9999-12-31T23:59:59Z.
+    private static let printable: ClosedRange<Int64> = -62_167_219_200...253_402_300_799
 
     private static func isLeapYear(_ year: Int64) -> Bool {
         (year % 4 == 0 && year % 100 != 0) || year % 400 == 0

@@ -4,7 +4,7 @@ import FoundationEssentials
 /// (`https://aws.amazon.com/SAML/Attributes/Role`) and when it stops being valid. Elements are matched by namespace URI and local name, since IdPs
 /// choose their own prefixes.
 public struct SAMLAssertion: Sendable, Equatable {
-    public struct RolePair: Sendable, Equatable {
+    public struct RolePair: Sendable, Hashable {
         public var roleARN: String
         public var principalARN: String
     }
@@ -42,11 +42,14 @@ public struct SAMLAssertion: Sendable, Equatable {
         }
         self.encoded = encoded
         roles = []
+        // A pair sent twice (an IdP may send one per group that grants it) is one choice.
+        var seen: Set<RolePair> = []
         for attribute in Self.assertionElements(named: "Attribute", in: root) {
             guard attribute.attributes["Name"] == Self.roleAttribute else { continue }
-            roles += attribute.children.filter {
+            let pairs = attribute.children.filter {
                 $0.localName == "AttributeValue" && $0.namespaceURI == Self.assertionNamespace
             }.map { $0.text.trimmingWhitespace() }.compactMap(Self.rolePair)
+            roles += pairs.filter { seen.insert($0).inserted }
         }
         isEncrypted = roles.isEmpty && !Self.assertionElements(named: "EncryptedAssertion", in: root).isEmpty
         if roles.isEmpty && !isEncrypted {

@@ -50,7 +50,10 @@ enum STSResponseParser {
            let arn = identity.text(of: "Arn"), let account = identity.text(of: "Account") {
             return .callerIdentity(account: account, arn: arn, userID: identity.text(of: "UserId") ?? "")
         }
-        return .unrecognized("XML with root element <\(root.localName)>, not an STS response")
+        // Cut, like every hint from the body: the one error line quotes it, never echoes it.
+        let scalars = root.localName.unicodeScalars
+        let name = scalars.count > 64 ? String(scalars.prefix(64)) + "…" : root.localName
+        return .unrecognized("XML with root element <\(name)>, not an STS response")
     }
 
     /// A short, printable hint of what came back instead of XML; never the whole body,
