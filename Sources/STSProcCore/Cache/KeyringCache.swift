@@ -17,8 +17,6 @@ struct KeyringCache {
     /// Stores after handing the credential over (`BackgroundStore`): set by the default
     /// command, whose process ends as soon as it has printed.
     var storesInBackground = false
-    /// The run's deadline, for the background store to keep.
-    var storeSeconds = RunDeadline.defaultSeconds
 
     /// Absent, not merely locked or slow.
     static func meansNoSecretService(_ failure: KeyringFailure) -> Bool {
@@ -201,7 +199,7 @@ private struct Run {
             let order = BackgroundStore.Order(
                 profile: entry.profile, material: entry.key.material, roleARN: entry.roleARN, label: label,
                 validAfter: validAfter.secondsSinceEpoch, credentials: CachedCredential.encode(credentials),
-                lockPath: lock.path, kernelCopies: cache.kernel != nil, seconds: cache.storeSeconds,
+                lockPath: lock.path, kernelCopies: cache.kernel != nil, seconds: RunDeadline.seconds,
                 notePrefix: notePrefix)
             if BackgroundStore.handOver(order, lock: lock) { return credentials }
             store(credentials, pendingStore: cache.store.beginReplace(entry))

@@ -48,7 +48,6 @@ public struct CredentialService {
                                  note: note, kernel: policy.usesKernelKeyring || policy.kernelOnly ? KernelKeyringCache() : nil,
                                  kernelOnly: policy.kernelOnly)
         cache.storesInBackground = storeAfterPrinting
-        cache.storeSeconds = plan.timeoutSeconds
         let now = self.now
         let environment = self.environment
         let provider = CachingCredentialProvider(cache: cache, now: now, preload: Self.preloadFetchLibraries,
