@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The test command (README, CI): dependencies, release build, unit tests, then the
-# end-to-end tests of the release binary against moto, the AWS CLI and boto3, inside a
-# private Secret Service (scripts/with-testbed.sh). Fails on the first failing step.
+# The test command (README, CI): dependencies, release build, unit tests, a short fuzzing
+# run, then the end-to-end tests of the release binary against moto, the AWS CLI and
+# boto3, inside a private Secret Service (scripts/with-testbed.sh). Fails on the first
+# failing step.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -21,6 +22,12 @@ fi
 
 step "swift test"
 swift test
+
+# Each fuzz target for a few seconds (README, "Fuzzing"), so that they keep building and
+# their properties keep holding; `scripts/fuzz.sh 3600` is how to fuzz for real. An
+# unoptimized build, a minute quicker: the step takes about 100 s on two cores.
+step "scripts/fuzz.sh --debug 8"
+scripts/fuzz.sh --debug 8
 
 step "end-to-end tests ($STS_PROC_BIN)"
 scripts/with-testbed.sh python3 -m pytest -q -p no:cacheprovider Tests/e2e
