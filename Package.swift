@@ -31,6 +31,8 @@ let package = Package(
     name: "sts-proc",
     products: [
         .executable(name: "sts-proc", targets: ["sts-proc"]),
+        // For the fuzz targets (fuzz/Package.swift), which depend on this package by path.
+        .library(name: "STSProcCore", targets: ["STSProcCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

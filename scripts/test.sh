@@ -4,6 +4,7 @@
 #   dependencies   scripts/install-deps.sh test (lists what it installs system-wide)
 #   build          swift build -c release (its progress lines)
 #   unit tests     swift test
+#   fuzzing        scripts/fuzz.sh --debug 8: each fuzz target briefly, so none can rot
 #   package        scripts/package-deb.sh: the .deb in dist/, lintian
 #   clean root     a minimal Debian 12 root (scripts/clean-root.sh; made while the build
 #                  runs, cached in .cache/clean-root/) with the package installed by apt
@@ -47,6 +48,11 @@ STS_PROC_BIN="$(swift build -c release --show-bin-path)/sts-proc"
 export STS_PROC_BIN
 
 stage "unit tests (swift test)" --result 'Test run with [0-9]+ tests' -- swift test
+
+# Each fuzz target for a few seconds (README, "Fuzzing"), so that they keep building and
+# their properties keep holding; `scripts/fuzz.sh 3600` is how to fuzz for real. An
+# unoptimized build, a minute quicker: the stage takes about 100-160 s on two cores.
+stage "fuzzing (scripts/fuzz.sh --debug 8)" --show '^fuzz' -- scripts/fuzz.sh --debug 8
 
 if [ -n "$root_dir" ]; then
   stage "Debian package (scripts/package-deb.sh)" --result '^built ' -- scripts/package-deb.sh dist
