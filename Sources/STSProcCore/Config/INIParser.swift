@@ -1,10 +1,10 @@
 /// One value: plain text, or the indented sub-settings block botocore parses with `_parse_nested`.
-public enum INIValue: Sendable, Equatable {
+public enum INIValue: Sendable, Equatable, Codable {
     case text(String)
     case nested([String: String])
 }
 
-public struct INISection: Sendable, Equatable {
+public struct INISection: Sendable, Equatable, Codable {
     /// The text between the brackets, exactly as written (not trimmed, case kept).
     public var name: String
     /// Keys lower-cased; `[DEFAULT]` values already filled in; nested blocks already parsed.

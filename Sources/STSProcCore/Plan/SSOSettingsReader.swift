@@ -53,7 +53,7 @@ struct SSOSettingsReader {
 
     /// `[sso-session NAME]`, with the endpoint settings of `profile` (or none).
     func session(named name: String, profile: Profile?) throws(STSProcError) -> SSOSession {
-        guard let section = config.ssoSessions[name] else {
+        guard let section = config.ssoSession(named: name) else {
             throw STSProcError(.configuration, failure: "unknown SSO session '\(name)'",
                                reason: "\(config.configPath) has no [sso-session \(name)] section",
                                remedy: "Add [sso-session \(name)] with sso_start_url and sso_region, or fix sso_session")

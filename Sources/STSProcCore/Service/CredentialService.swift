@@ -19,16 +19,6 @@ public struct CredentialService {
         return environment.nonEmpty("AWS_PROFILE") ?? "default"
     }
 
-    public func plan(profile: String) throws(STSProcError) -> CredentialPlan {
-        let config: SharedConfig
-        do {
-            config = try SharedConfig.load(environment: environment)
-        } catch {
-            throw error.inProfile(profile)
-        }
-        return try PlanBuilder(config: config, environment: environment, now: now).makePlan(profileName: profile)
-    }
-
     /// The profile's credentials: from the keyring cache when fresh, else from STS.
     /// `note` receives one-line remarks for stderr (e.g. keyring unavailable) that do not
     /// make the run fail.
@@ -99,6 +89,7 @@ public struct CredentialService {
         // A refresh or background store in flight would store after the clear.
         RefreshLock.waitForHolders(folder: RefreshLock.folder(environment: environment), limit: 10)
         KernelKeyringCache().removeAll(profile: profile)
+        ConfigSubsetCache(environment: environment).removeAll()  // derived from the files; cheap to remake
         try SecretServiceStore(timeLimit: 5).remove(profile: profile)
     }
 }
