@@ -7,7 +7,7 @@
 #            moto (the loopback STS) and the AWS CLI from PyPI
 #   package  build + what scripts/package-deb.sh uses (dpkg-dev, binutils, lintian, man-db)
 #   test     all of the above + what the test suite uses (secret-tool, keyctl, openssl,
-#            hyperfine, fish, dash, debootstrap; Go with Debian's AWS SDKs for Go v1 and
+#            hyperfine, zsh, fish, dash, debootstrap; Go with Debian's AWS SDKs for Go v1 and
 #            v2, consumers the e2e tests build offline); boto3, pytest, jeepney and
 #            pexpect from PyPI
 # Debian packages are installed system-wide with apt-get (through sudo unless root), and
@@ -28,7 +28,7 @@ case "$task" in
   demo) apt_packages=("${demo[@]}"); python_packages=('moto[server]' awscli) ;;
   package) apt_packages=("${package[@]}"); python_packages=() ;;
   test) apt_packages=("${demo[@]}" dpkg-dev binutils lintian man-db libsecret-tools keyutils openssl
-                      hyperfine fish debootstrap dash
+                      hyperfine zsh fish debootstrap dash
                       golang-go golang-github-aws-aws-sdk-go-dev golang-github-aws-aws-sdk-go-v2-dev)
         python_packages=('moto[server]' awscli boto3 pytest jeepney pexpect) ;;
   *) echo "usage: $0 [build | demo | package | test]" >&2; exit 64 ;;

@@ -1,10 +1,19 @@
 """sts-proc list (no STS call, no secret) and completion of --profile, --sso-session and
---to, bash running the generated script for real."""
+--to: bash running the generated script for real, and interactive zsh and fish, driven
+through a pseudo-terminal, pressing TAB."""
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
+import re
+import select
+import signal
+import struct
 import subprocess
+import termios
+import time
 from pathlib import Path
 
 import pytest
@@ -82,3 +91,190 @@ def test_bash_completes_profiles_sessions_and_sections(completion_env, tmp_path)
 def test_bash_completion_prints_nothing_on_a_broken_config(completion_env, tmp_path):
     completion_env.append_config("[profile prod]\nregion = us-east-1\n")  # a repeated section: botocore refuses the file
     assert bash_complete(completion_env, tmp_path, "sts-proc doctor --profile pr") == []
+
+
+# ------------------------------------------------------------- zsh and fish, interactively
+#
+# Their completion only runs inside the line editor: fish's `complete -C` under `fish -c`
+# has no command line for the generated script's `commandline -tC` (it errors), and zsh's
+# completion functions need zle. So each test starts the shell on a pseudo-terminal, types
+# the line and presses TAB, as a user does. Two things are read back:
+#   the buffer   a key binding (Ctrl-T) writes it to a numbered file: what TAB inserted
+#   the listing  what the shell drew below the prompt for several matches: everything
+#                between the first line break after TAB and the first cursor-up that
+#                brings the cursor back to the prompt (zsh: "a   b   c" in columns;
+#                fish's pager: "a  (description)" a line each)
+# and the text of everything TAB drew, to see that no message came out.
+
+KEYS_TIMEOUT = 15.0  # seconds for the shell to start or to handle the keys: far above the usual 0.1 s
+
+_MOVES = re.compile(rb"\r|\x08|\x1b\[[0-9;]*[A-HJKf]")  # cursor moves and erasing: text apart
+_ESCAPES = re.compile(rb"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>78]|\x07")
+_CURSOR_UP = re.compile(rb"\x1b\[[0-9]*A")
+
+
+def _text(raw: bytes) -> str:
+    """The text of `raw`: cursor moves become a space (fish redraws the line after moving
+    the cursor back over it), other escapes (colours, the window title) and bells go."""
+    return _ESCAPES.sub(b"", _MOVES.sub(b" ", raw)).decode(errors="replace")
+
+
+def _without_descriptions(row: str) -> str:
+    """A listing row without fish's "(description)"s, which may hold parentheses themselves."""
+    kept, depth = [], 0
+    for char in row:
+        depth += char == "("
+        kept.append(char if depth == 0 else " ")
+        depth -= char == ")" and depth > 0
+    return "".join(kept)
+
+
+class PtyShell:
+    """An interactive shell on a pseudo-terminal of its own (its controlling terminal, as in
+    a terminal window: fish refuses to run interactively without one). `complete(line)`
+    types `line`, presses TAB and answers (buffer after TAB, candidates listed, text drawn)."""
+
+    def __init__(self, argv: list[str], env: dict, folder: Path, setup: str) -> None:
+        self.dumps = folder / "dumps"
+        self.dumps.mkdir()
+        self.count = 0
+        master, slave = os.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+        # setsid --ctty: a new session whose controlling terminal is the pty (stdin).
+        self.process = subprocess.Popen(["setsid", "--ctty", *argv], stdin=slave, stdout=slave, stderr=slave,
+                                        env=env, close_fds=True)
+        os.close(slave)
+        self.master = master
+        try:
+            self._send(setup + "\n")
+            self._wait_for_dump()  # the setup's last command writes dump 1: the shell is ready
+            self._drain()
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)  # setsid ran the shell itself: it leads the group
+        self.process.wait(timeout=KEYS_TIMEOUT)
+        os.close(self.master)
+
+    def _send(self, text: str) -> None:
+        os.write(self.master, text.encode())
+
+    def _drain(self, quiet: float = 0.1) -> bytes:
+        """What the shell writes until it has been quiet for `quiet` seconds."""
+        out = b""
+        while select.select([self.master], [], [], quiet)[0]:
+            try:
+                chunk = os.read(self.master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            out += chunk
+        return out
+
+    def _wait_for_dump(self) -> str:
+        self.count += 1
+        path = self.dumps / str(self.count)
+        deadline = time.monotonic() + KEYS_TIMEOUT
+        while time.monotonic() < deadline:
+            if path.exists() and (text := path.read_text()).endswith("\n"):
+                return text[:-1]
+            if self.process.poll() is not None:
+                raise AssertionError(f"the shell exited ({self.process.returncode}): {_text(self._drain())!r}")
+            time.sleep(0.02)
+        raise AssertionError(f"no answer from the shell in {KEYS_TIMEOUT} s; it showed {_text(self._drain())!r}")
+
+    def complete(self, line: str) -> tuple[str, list[str], str]:
+        self._send("\x15" + line + "\x14")  # Ctrl-U: an empty line first; Ctrl-T: dump the buffer
+        assert self._wait_for_dump() == line
+        self._drain()  # the echo of the typed line: not TAB's doing
+        # TAB alone, and Ctrl-T only once the shell has drawn what TAB made it draw (a line
+        # editor may put off redrawing while more keys are waiting). The dump then says
+        # that TAB has been handled, and whatever is still on its way is read after it.
+        self._send("\t")
+        raw = self._drain(quiet=0.3)
+        self._send("\x14")
+        buffer = self._wait_for_dump()
+        raw += self._drain()
+        listing = b""
+        if b"\n" in raw:
+            listing = _CURSOR_UP.split(raw.split(b"\n", 1)[1], 1)[0]
+        candidates = [word for row in _text(listing).split("\n") for word in _without_descriptions(row).split()]
+        return buffer, candidates, _text(raw)
+
+
+# Ctrl-T runs a function that writes the buffer into the next numbered file of $DUMPS.
+ZSH_SETUP = ("PS1='$ '; RPS1=; PROMPT_EOL_MARK=; fpath=({completions} $fpath); autoload -Uz compinit; compinit -u; "
+             "typeset -i n=1; dump() {{ print -r -- \"$BUFFER\" >| $DUMPS/$((++n)) }}; zle -N dump; "
+             "bindkey '^T' dump; print ready >| $DUMPS/1")
+FISH_SETUP = ("function fish_prompt; echo '$ '; end; function fish_right_prompt; end; set -g fish_greeting; "
+              "source {completions}/sts-proc.fish; set -g n 1; "
+              "function dump; set -g n (math $n + 1); commandline >$DUMPS/$n; end; bind \\ct dump; "
+              "echo ready >$DUMPS/1")
+
+
+def start_shell(shell: str, env: dict, folder: Path) -> PtyShell:
+    """An interactive zsh (-f: no startup file) or fish (--no-config) with sts-proc's
+    completion loaded as installed: zsh's `_sts-proc` from fpath through compinit, fish's
+    script sourced. HOME, ZDOTDIR and the XDG folders are the test's own, so nothing of the
+    user's is read and the shells' history goes nowhere that matters."""
+    completions = folder / "completions"
+    completions.mkdir()
+    name = "_sts-proc" if shell == "zsh" else "sts-proc.fish"
+    (completions / name).write_text(script(shell, folder).read_text())
+    env = dict(env, TERM="xterm", DUMPS=str(folder / "dumps"), ZDOTDIR=env["HOME"])
+    for variable in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
+        env[variable] = str(folder / variable.lower())
+    if shell == "zsh":
+        argv, setup = ["zsh", "-f", "-i"], ZSH_SETUP
+    else:
+        argv, setup = ["fish", "--no-config", "--interactive"], FISH_SETUP
+    return PtyShell(argv, env, folder, setup.format(completions=completions))
+
+
+@pytest.fixture(params=["zsh", "fish"])
+def interactive_shell(request, completion_env, tmp_path):
+    terminal = start_shell(request.param, completion_env, tmp_path)
+    try:
+        yield terminal
+    finally:
+        terminal.close()
+
+
+def test_zsh_and_fish_complete_profiles_sessions_and_sections_on_tab(interactive_shell):
+    line = "sts-proc doctor --profile pr"
+    buffer, listed, _ = interactive_shell.complete(line)
+    assert (buffer, listed) == (line, ["preview", "prod", "prod-static"])
+    # One match: TAB writes it into the line.
+    for line, word in (("sts-proc env --profile d", "dev"), ("sts-proc sso login --sso-session c", "corp"),
+                       ("sts-proc write --profile prod --to p", "prod-static")):
+        buffer, listed, _ = interactive_shell.complete(line)
+        assert buffer.split() == line.split()[:-1] + [word] and listed == [], (line, buffer, listed)
+
+
+def test_zsh_and_fish_complete_nothing_and_say_nothing_on_a_broken_config(completion_env, interactive_shell):
+    line = "sts-proc doctor --profile pr"
+    completion_env.append_config("[profile prod]\nregion = us-east-1\n")  # a repeated section: botocore refuses the file
+    buffer, listed, shown = interactive_shell.complete(line)
+    assert (buffer, listed) == (line, [])
+    assert set(shown.split()) <= set(line.split()), shown  # at most the line redrawn
+
+
+@pytest.mark.parametrize("shell", ["zsh", "fish"])
+def test_the_pty_harness_sees_what_a_failing_callback_prints(shell, completion_env, tmp_path):
+    """The check above would also pass if the harness missed what the shell drew: the
+    message of a callback that fails must show up in `shown`."""
+    fake = tmp_path / "fake-bin"
+    fake.mkdir()
+    (fake / "sts-proc").write_text("#!/bin/sh\necho 'sts-proc: cannot read the config' >&2\nexit 1\n")
+    (fake / "sts-proc").chmod(0o755)
+    terminal = start_shell(shell, dict(completion_env, PATH=f"{fake}:{completion_env['PATH']}"), tmp_path)
+    try:
+        line = "sts-proc doctor --profile pr"
+        buffer, listed, shown = terminal.complete(line)
+    finally:
+        terminal.close()
+    assert buffer == line and "sts-proc: cannot read the config" in shown, shown
