@@ -49,6 +49,19 @@ def test_list_shows_flows_the_line_and_time_left_without_sts_or_secrets(aws_env,
         assert secret not in res.stdout + text
 
 
+def test_list_shows_the_time_left_of_a_credential_kept_only_in_the_kernel_keyring(aws_env, moto_auth):
+    # sts_proc_cache = kernel: no Secret Service item, the kernel keyring holds it all its life.
+    aws_env.credentials("base", moto_auth.user)
+    aws_env.sts_proc_profile("list-kernel-only", moto_auth.role_arn, "base", cache="kernel")
+    document = parse_credentials(run_sts_proc(["--profile", "list-kernel-only"], aws_env))
+    res = run_sts_proc(["list", "--json"], aws_env)
+    assert res.rc == 0 and res.stderr == "", res.stderr
+    row = {row["profile"]: row for row in json.loads(res.stdout)}["list-kernel-only"]
+    assert row["cacheExpiration"] == document["Expiration"] and 3000 < row["cacheSecondsLeft"] <= 3600, row
+    assert document["SessionToken"] not in res.stdout
+    run_sts_proc(["cache", "clear", "--profile", "list-kernel-only"], aws_env)
+
+
 # ----------------------------------------------------------------------------- completion
 
 @pytest.fixture

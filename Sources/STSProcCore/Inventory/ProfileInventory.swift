@@ -6,6 +6,8 @@ struct ProfileInventory {
     let now: UTCTime
     /// nil when the keyring could not be asked: keys in it and cache times are then unknown.
     let keyring: [KeyringItemSummary]?
+    /// The kernel keyring's copies: their expiry counts as a cache time too.
+    var kernelCopies: [KeyringItemSummary] = []
 
     func summaries() -> [ProfileSummary] {
         config.profiles.keys.sorted().map(summary)
@@ -33,8 +35,9 @@ struct ProfileInventory {
             return row
         }
         describe(plan, into: &row)
-        if let items = keyring {
-            let cached = items.filter { !$0.isAccessKey && $0.profile == plan.profile }.compactMap(\.expiration).max()
+        if keyring != nil || !kernelCopies.isEmpty {
+            let cached = ((keyring ?? []) + kernelCopies).filter { !$0.isAccessKey && $0.profile == plan.profile }
+                .compactMap(\.expiration).max()
             row.cacheExpiration = cached?.iso8601
             row.cacheSecondsLeft = cached.map { now.seconds(until: $0) }
         }
