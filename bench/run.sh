@@ -14,9 +14,11 @@
 #   (e) peak RSS of (a) and (b)    /usr/bin/time -v, max over several runs
 #   (f) boto3, credentials in a fresh process: botocore's assume-role vs sts-proc warm/cold
 #                                  vs static keys, timed inside the interpreter
-# Full mode also records a hit-path breakdown (bench/breakdown.sh).
+# Full mode also records a hit-path breakdown (bench/breakdown.sh) and a cold-path one
+# (bench/cold_breakdown.sh).
 # --compare times another build (e.g. the previous commit's binary) against this tree's,
-# hit and cold, in alternating rounds so that a slow minute hits both alike.
+# hit (kernel copy), Secret Service hit, cold and 64 parallel cold, in alternating rounds so that a slow
+# minute hits both alike.
 #
 # Results: bench/results/ (full run; full-run.md is the summary), bench/results/smoke/
 # (--smoke: --runs 2 --warmup 0, 8 parallel callers, no thresholds). Timings are never
@@ -260,11 +262,21 @@ if [ "$mode" = compare ]; then
           --prepare "$bin cache clear --profile p" -n "this tree cold" "$bin --profile p"
           --prepare "$floor_clear" -n "C reference cold" "$floor_cmd")
     hit=(-n "baseline hit" "$base --profile p" -n "this tree hit" "$bin --profile p")
+    # Served by the Secret Service item: the kernel copy removed before each run.
+    drop="bash bench/drop_kernel_copy.sh p"
+    ss=(--prepare "$drop" -n "baseline Secret Service hit" "$base --profile p"
+        --prepare "$drop" -n "this tree Secret Service hit" "$bin --profile p")
+    # Case (c): 64 cold callers at once.
+    par=(--prepare "$bin cache clear --profile p" -n "baseline 64 parallel cold" "bash bench/parallel.sh 64 $base --profile p"
+         --prepare "$bin cache clear --profile p" -n "this tree 64 parallel cold" "bash bench/parallel.sh 64 $bin --profile p")
     if [ $((round % 2)) -eq 0 ]; then
       cold=("${cold[@]:10:5}" "${cold[@]:5:5}" "${cold[@]:0:5}"); hit=("${hit[@]:3:3}" "${hit[@]:0:3}")
+      ss=("${ss[@]:5:5}" "${ss[@]:0:5}"); par=("${par[@]:5:5}" "${par[@]:0:5}")
     fi
     run_hf "compare-cold-$round" -N --warmup 2 --runs 15 "${cold[@]}"
     run_hf "compare-hit-$round" -N --warmup 5 --runs 40 "${hit[@]}"
+    run_hf "compare-ss-$round" -N --warmup 2 --runs 20 "${ss[@]}"
+    run_hf "compare-parallel-$round" -N --warmup 1 --runs 8 "${par[@]}"
   done
   "$py" - "$out" <<'PY' | tee "$out/summary.txt" >&2
 import glob, json, statistics, sys
@@ -273,7 +285,7 @@ for path in sorted(glob.glob(sys.argv[1] + "/compare-*.json")):
     for result in json.load(open(path))["results"]:
         times.setdefault(result["command"], []).extend(result["times"])
 for name, values in times.items():
-    print(f"{name:18} median {statistics.median(values) * 1000:6.2f} ms  mean {statistics.mean(values) * 1000:6.2f} ms"
+    print(f"{name:28} median {statistics.median(values) * 1000:6.2f} ms  mean {statistics.mean(values) * 1000:6.2f} ms"
           f"  ({len(values)} runs over 4 rounds)")
 PY
   for label in baseline "this tree"; do
@@ -400,5 +412,6 @@ fi
 if [ "$mode" != smoke ]; then
   "$bin" --profile p >/dev/null
   bash bench/breakdown.sh "$out/breakdown" "$bin" p
+  bash bench/cold_breakdown.sh "$out/breakdown-cold" "$bin" p "$curl_assume_cmd"
 fi
 log "bench: done ($mode)"

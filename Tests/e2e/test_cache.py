@@ -262,6 +262,9 @@ def test_a_locked_empty_collection_does_not_turn_a_burst_into_a_queue(env, moto_
     assert len({out for (out, _), _ in results}) == 1
     assert counter.delta == 1, f"{counter.delta} STS requests for 50 callers"
     assert elapsed < 10.0, f"50 callers took {elapsed:.1f}s"
+    # Waiters are served as soon as the leader's copy is there; its first-level lifetime
+    # becomes a minute once the background store has failed on the locked collection.
+    wait_for_background_stores(env)
     lifetimes = keyring_control.kernel_copy_lifetimes()
     assert lifetimes and max(lifetimes) <= 60, lifetimes
     keyring_control.unlock_default_collection()
@@ -454,6 +457,37 @@ def test_a_cold_run_prints_before_the_keyring_store_which_finishes_in_the_backgr
     assert "did not answer" in again.stderr and "not cached" in again.stderr, again.stderr
     stores = [p for p in os.listdir("/proc") if p.isdigit() and _is_store_process(p)]
     assert stores == [], "a background store outlived its work"
+
+
+def test_waiters_are_served_by_the_leaders_copy_without_waiting_for_its_store(env, moto_auth):
+    """The leader's background store holds the refresh lock until the item is stored, but
+    its waiters need only the kernel copy, written before the leader prints: they end with
+    the leader, not with the store (here held up by a stopped keyring daemon, up to the
+    store's 750 ms limit)."""
+    counter = Counter(moto_auth)
+    moto_auth.hold(1.0, times=1)
+    start = lambda: subprocess.Popen([sts_proc_bin(), "--profile", "p"], env=env, stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    leader = start()
+    deadline = time.monotonic() + 10
+    while counter.delta < 1 and time.monotonic() < deadline:
+        time.sleep(0.005)
+    pid = keyring_control.daemon_pid()
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        waiters = [start() for _ in range(8)]
+        out, err = leader.communicate(timeout=30)
+        leader_done = time.monotonic()
+        assert leader.returncode == 0 and err == "", err
+        for waiter in waiters:
+            waiter_out, waiter_err = waiter.communicate(timeout=30)
+            assert waiter.returncode == 0 and waiter_out == out, waiter_err
+        waited = time.monotonic() - leader_done
+        assert waited < 0.45, f"the waiters ended {waited:.2f}s after the leader: they queued behind its store"
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    wait_for_background_stores(env)
+    assert counter.delta == 1
 
 
 def _is_store_process(pid: str) -> bool:

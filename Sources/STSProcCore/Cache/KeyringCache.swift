@@ -76,7 +76,15 @@ private struct Run {
     /// busy machine had pushed some past the keyring time limit.
     mutating func leadOrFollow(fetch: () throws(STSProcError) -> AWSCredentials) throws(STSProcError) -> LeadOutcome {
         let waitStarted = SharedFailure.wallClock()
-        switch RefreshLock.acquire(name: entry.key.lockName, folder: cache.lockFolder, timeLimit: cache.lockTimeLimit) {
+        // The leader's copy is written before its credential is printed, and the lock held
+        // on until the Secret Service store ends: waiters read the copy as soon as it is
+        // there rather than queueing behind the store for the lock.
+        let copyIsThere = { self.readCopy() != nil }
+        switch RefreshLock.acquire(name: entry.key.lockName, folder: cache.lockFolder, timeLimit: cache.lockTimeLimit,
+                                   stopWaiting: copyIsThere) {
+        case .gaveUp:
+            if let credentials = readCopy() { return .served(credentials) }
+            return .goOn(lockProblem: nil)
         case .acquired(let lock, let waited):
             defer { lock.release() }
             // A holder that finished between our first look and the lock left its copy.
@@ -169,6 +177,8 @@ private struct Run {
         case .unavailable(let reason):
             try noteNoLock(reason)
             return nil
+        case .gaveUp:
+            return nil  // only with a `stopWaiting`, which is not given here
         }
     }
 

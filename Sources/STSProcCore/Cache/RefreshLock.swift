@@ -72,6 +72,8 @@ final class RefreshLock {
         /// Could not lock (unsafe folder, I/O error) or waited `timeLimit` in vain:
         /// proceed without the lock. The text says why, for the note on stderr.
         case unavailable(String)
+        /// The caller's `stopWaiting` said so while another process held the lock.
+        case gaveUp
     }
 
     /// `$XDG_RUNTIME_DIR/sts-proc` (a private 0700 folder), or `/tmp/sts-proc-<uid>` with
@@ -83,7 +85,7 @@ final class RefreshLock {
         return "/tmp/sts-proc-\(geteuid())"
     }
 
-    static func acquire(name: String, folder: String, timeLimit: Double) -> Outcome {
+    static func acquire(name: String, folder: String, timeLimit: Double, stopWaiting: () -> Bool = { false }) -> Outcome {
         if let problem = ensurePrivateFolder(folder) { return .unavailable(problem) }
         let path = folder + "/" + name + ".lock"
         let end = MonotonicClock.now() + RunDeadline.limit(timeLimit)
@@ -91,9 +93,10 @@ final class RefreshLock {
         while true {
             let descriptor = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
             guard descriptor >= 0 else { return .unavailable("cannot open \(path): \(String(cString: strerror(errno)))") }
-            guard case .acquired(let waitedHere) = ExclusiveLock.take(descriptor, within: max(end - MonotonicClock.now(), 0)) else {
+            let outcome = ExclusiveLock.take(descriptor, within: max(end - MonotonicClock.now(), 0), stopWaiting: stopWaiting)
+            guard case .acquired(let waitedHere) = outcome else {
                 close(descriptor)
-                return .unavailable("another sts-proc held the refresh lock for \(Int(timeLimit)) s")
+                return outcome == .gaveUp ? .gaveUp : .unavailable("another sts-proc held the refresh lock for \(Int(timeLimit)) s")
             }
             waited = waited || waitedHere
             if isStillAtPath(descriptor, path) {
