@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
-# Usage: bench/cold_breakdown.sh OUTDIR STS_PROC_BIN PROFILE CURL_COMMAND
+# Usage: bench/cold_breakdown.sh OUTDIR STS_PROC_BIN PROFILE KERNEL_PROFILE CURL_COMMAND
 #
 # Where a cold run's time goes (issue 17). Called by bench/run.sh (full mode, or
 # --breakdown-only) inside the testbed, with moto answering PROFILE's AssumeRole and
-# CURL_COMMAND making the same AssumeRole with curl --aws-sigv4. Writes raw outputs into
+# CURL_COMMAND making the same AssumeRole with curl --aws-sigv4; KERNEL_PROFILE is the same
+# role with `sts_proc_cache = kernel` (no Secret Service lookup or store). Writes raw outputs into
 # OUTDIR and a digest into OUTDIR/summary.txt:
 #   1. the pieces, timed side by side with hyperfine (medians): the process floor, a hit
 #      from the kernel copy, a hit from the Secret Service (kernel copy removed), the curl
 #      AssumeRole, and the whole cold run;
 #   2. 64 parallel callers: the launcher alone, 64 hits, 64 cold callers (case c);
-#   3. a timeline of one cold run from the syscalls that mark its phases (strace with a
+#   3. the D-Bus method calls of one cold run (dbus-monitor);
+#   4. a timeline of one cold run from the syscalls that mark its phases (strace with a
 #      seccomp filter, so that untraced calls run at full speed), the median of 15 runs.
 set -uo pipefail
-out=$1 bin=$2 profile=$3 curl_cmd=$4
+out=$1 bin=$2 profile=$3 kernel_profile=$4 curl_cmd=$5
 mkdir -p "$out"
 rm -f "$out"/*
 sum="$out/summary.txt"
@@ -31,6 +33,7 @@ if command -v hyperfine >/dev/null; then
     --prepare "$drop_kernel_copy" -n "hit from the Secret Service (kernel copy removed)" "$bin --profile $profile" \
     --prepare /bin/true -n "curl --aws-sigv4 AssumeRole" "$curl_cmd" \
     --prepare "$bin cache clear --profile $profile" -n "cold (nothing cached)" "$bin --profile $profile" \
+    --prepare "$bin cache clear --profile $kernel_profile" -n "cold, sts_proc_cache = kernel (no Secret Service)" "$bin --profile $kernel_profile" \
     >"$out/hyperfine.txt" 2>&1 || { tail -5 "$out/hyperfine.txt" >&2; exit 1; }
   note "== the pieces, side by side (hyperfine, median ms of 40 runs):"
   python3 -c '
@@ -55,6 +58,19 @@ import json, sys
 for r in json.load(open(sys.argv[1]))["results"]:
     print("   %7.2f  %s" % (r["median"] * 1000, r["command"]))' "$out/parallel.json" | tee -a "$sum" >&2
 fi
+
+# The D-Bus calls of one cold run: the Secret Service lookup before the fetch (and the
+# background store's calls after it).
+"$bin" cache clear --profile "$profile"
+dbus-monitor --session --profile >"$out/dbus-monitor-cold.txt" 2>/dev/null &
+monitor=$!
+sleep 0.5
+"$bin" --profile "$profile" >/dev/null
+sleep 1
+kill "$monitor" 2>/dev/null; wait "$monitor" 2>/dev/null
+note "== D-Bus method calls during one cold run (dbus-monitor; the store process's included):"
+awk -F'\t' '$1 == "mc" && $8 != "BecomeMonitor" {n[$7 "." $8]++} END {for (k in n) printf "   %3d  %s\n", n[k], k}' \
+  "$out/dbus-monitor-cold.txt" | sort -rn | tee -a "$sum" >&2
 
 if command -v strace >/dev/null; then
   for i in $(seq 15); do

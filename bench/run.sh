@@ -178,6 +178,15 @@ sts_proc_source_profile = bench-base
 sts_proc_role_session_name = bench
 region = us-east-1
 
+# sts-proc without the Secret Service (cold breakdown): the kernel keyring is the whole cache
+[profile pk]
+credential_process = $bin --profile pk
+sts_proc_role_arn = $role_arn
+sts_proc_source_profile = bench-base
+sts_proc_role_session_name = bench-kernel
+sts_proc_cache = kernel
+region = us-east-1
+
 # sts-proc for the parallel case (its own cache key; endpoint set to the counting proxy)
 [profile pc]
 credential_process = $bin --profile pc
@@ -412,6 +421,6 @@ fi
 if [ "$mode" != smoke ]; then
   "$bin" --profile p >/dev/null
   bash bench/breakdown.sh "$out/breakdown" "$bin" p
-  bash bench/cold_breakdown.sh "$out/breakdown-cold" "$bin" p "$curl_assume_cmd"
+  bash bench/cold_breakdown.sh "$out/breakdown-cold" "$bin" p pk "$curl_assume_cmd"
 fi
 log "bench: done ($mode)"
