@@ -155,4 +155,30 @@ if rss:
     vs_floor = f" (C reference of a cold run: {floor_e:.1f} MB)" if floor_e else ""
     parts.append(f"| (e) peak RSS of (a) and (b) | ≤ 15 MB | {mx:.1f} MB{vs_floor} | {verdict(mx <= 15)} |")
 parts.append("")
+
+# Targets of issue 17 (same medians): the cold run against its two references, the
+# parallel batch, and the warm process's memory.
+curl_b = next((r for r in b_rows if r["command"].startswith("curl")), None)
+parts += ["### Targets (issue 17)", "", "| case | target | this run | |", "|---|---|---|---|"]
+if b_rows and floor_b:
+    ratio = b_rows[0]["median"] / floor_b["median"]
+    parts.append(f"| (b) cold vs the C reference | ≤ 0.75× | {ratio:.2f}× | {verdict(ratio <= 0.75)} |")
+if b_rows and curl_b:
+    ratio = b_rows[0]["median"] / curl_b["median"]
+    parts.append(f"| (b) cold vs curl --aws-sigv4 | ≤ 1.6× | {ratio:.2f}× | {verdict(ratio <= 1.6)} |")
+if c_rows and req:
+    v = c_rows[0]["median"] * 1000
+    n = req["sts_proc_single_batch_assume_role"]
+    parts.append(f"| (c) {req['parallel']} parallel cold | 1 request, < 306 ms | {n}, {v:.0f} ms | {verdict(n == 1 and v < 306)} |")
+if rss:
+    warm = next((r["max_rss_kb"] / 1024 for r in rss if "(warm, a)" in r["label"]), None)
+    if warm is not None:
+        parts.append(f"| (e) peak RSS, warm | ≤ 12 MB | {warm:.1f} MB | {verdict(warm <= 12)} |")
+parts.append("")
+
+# (f), as bench/boto3_savings.py wrote it.
+f_path = os.path.join(out, "f-boto3.md")
+if os.path.exists(f_path):
+    parts += ["### (f) credentials inside a fresh boto3 process (timed in the interpreter)", "",
+              open(f_path).read().strip(), ""]
 print("\n".join(parts))

@@ -88,6 +88,15 @@ import Testing
         #expect(!result.config.holdsSecrets)
     }
 
+    @Test func bothSpellingsOfTheDefaultProfileAreKeptInFileOrder() throws {
+        let text = "[profile default]\nregion = eu-west-1\nrole_arn = arn:aws:iam::111122223333:role/A\nsource_profile = base\n"
+            + "[profile other]\nregion = x\n"
+            + "[default]\nregion = eu-west-2\nrole_arn = arn:aws:iam::111122223333:role/B\nsource_profile = base\n"
+        let result = try Self.planTwice(config: text, credentials: Self.credentialsText, profile: "default")
+        #expect(result.whole == result.fromSubsets)
+        #expect(result.config.sections.map(\.name) == ["profile default", "default"])
+    }
+
     @Test func aProfileMissingEverywhereIsRecordedAsRead() throws {
         // A name no file defines is a lookup too: if a later version defined it, the
         // identity would have changed; if another run asks for it, the subset knows it.
@@ -108,10 +117,15 @@ import Testing
     }
 
     @Test func secretsInAnyKeptSectionAreRefused() throws {
-        for key in ConfigSubset.secretKeys {
+        let names = ["aws_secret_access_key", "aws_session_token", "aws_security_token",
+                     "sts_proc_aws_secret_access_key", "sts_proc_aws_session_token", "sts_proc_aws_security_token"]
+        for key in names {
             let sections = [INISection(name: "profile p", values: ["region": .text("x"), key: .text("secret")])]
             #expect(ConfigSubset(of: sections, kind: .config, reads: ConfigReadSet(profiles: ["p"])).holdsSecrets, "\(key)")
         }
+        // A secret in [DEFAULT] is in every section that inherits it.
+        let inherited = try INIParser.parse("[DEFAULT]\naws_session_token = t\n[profile p]\nregion = x\n", path: "config")
+        #expect(ConfigSubset(of: inherited, kind: .config, reads: ConfigReadSet(profiles: ["p"])).holdsSecrets)
         let plain = [INISection(name: "profile p", values: ["aws_access_key_id": .text("AKIAEXAMPLE")])]
         #expect(!ConfigSubset(of: plain, kind: .config, reads: ConfigReadSet(profiles: ["p"])).holdsSecrets)
     }
@@ -120,8 +134,8 @@ import Testing
         let identity = FileIdentity(device: 1, inode: 2, size: 3, modified: 900, modifiedNanoseconds: 0,
                                     changed: 1000, changedNanoseconds: 500_000_000)
         #expect(identity.isRecent(now: 1000.6))
-        #expect(identity.isRecent(now: 1002.4))
-        #expect(!identity.isRecent(now: 1002.6))
+        #expect(identity.isRecent(now: 1003.4))
+        #expect(!identity.isRecent(now: 1003.6))
         // A modification time in the future (a clock set wrong) is recent until it passes.
         let future = FileIdentity(device: 1, inode: 2, size: 3, modified: 5000, modifiedNanoseconds: 0,
                                   changed: 1000, changedNanoseconds: 0)

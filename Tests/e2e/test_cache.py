@@ -483,7 +483,7 @@ def test_waiters_are_served_by_the_leaders_copy_without_waiting_for_its_store(en
             waiter_out, waiter_err = waiter.communicate(timeout=30)
             assert waiter.returncode == 0 and waiter_out == out, waiter_err
         waited = time.monotonic() - leader_done
-        assert waited < 0.45, f"the waiters ended {waited:.2f}s after the leader: they queued behind its store"
+        assert waited < 0.6, f"the waiters ended {waited:.2f}s after the leader: they queued behind its store"
     finally:
         os.kill(pid, signal.SIGCONT)
     wait_for_background_stores(env)

@@ -25,10 +25,10 @@ def filler() -> str:
 
 def settle(path: Path) -> None:
     """Back-dates the file and lets its change time (which only the kernel sets) age past
-    two seconds: a file changed more recently is never remembered."""
+    three seconds: a file changed more recently is never remembered."""
     old = time.time() - 60
     os.utime(path, (old, old))
-    time.sleep(2.1)
+    time.sleep(3.1)
 
 
 def records(aws_env) -> list[Path]:
@@ -123,3 +123,48 @@ def test_cache_clear_removes_the_records(aws_env, moto_auth):
     res = run_sts_proc(["cache", "clear"], aws_env)
     assert res.rc == 0, res.stderr
     assert records(aws_env) == []
+
+
+def test_a_record_is_trusted_only_in_a_private_folder_and_never_through_a_link(aws_env, moto_auth, tmp_path):
+    setup(aws_env, moto_auth)
+    parse_credentials(run_sts_proc(["--profile", "big"], aws_env))
+    [record] = records(aws_env)
+    folder = record.parent
+    planted = record.read_text().replace("first-sess", "plant-sess")
+    assert planted != record.read_text()
+
+    def session() -> str:
+        res = run_sts_proc(["--profile", "big"], aws_env)
+        return caller_arn(parse_credentials(res), moto_auth.endpoint).rsplit("/", 1)[1]
+
+    # The same user may edit a record as they may edit the config: in a private folder it is used.
+    record.write_text(planted)
+    assert session() == "plant-sess", "the record was not read at all: the checks below would prove nothing"
+    # A folder others may write to (another user could have made it first): ignored.
+    folder.chmod(0o777)
+    try:
+        assert session() == "first-sess"
+    finally:
+        folder.chmod(0o700)
+    # A record that is a symbolic link (to a file planted elsewhere): ignored.
+    elsewhere = tmp_path / "planted-record"
+    elsewhere.write_text(planted)
+    record.unlink()
+    record.symlink_to(elsewhere)
+    assert session() == "first-sess"
+
+
+def test_one_large_file_named_by_both_variables_plans_as_botocore_reads_it(aws_env, moto_auth):
+    """AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE may name the same file; its config
+    view ([profile x]) and credentials view ([x]) must not share a record."""
+    aws_env.append_config(filler())
+    aws_env.append_config(f"[base]\naws_access_key_id = {moto_auth.user.access_key_id}\n"
+                          f"aws_secret_access_key = {moto_auth.user.secret_access_key}\n\n")
+    aws_env.sts_proc_profile("big", moto_auth.role_arn, "base", session_name="both-sess")
+    aws_env["AWS_SHARED_CREDENTIALS_FILE"] = str(aws_env.config_path)
+    settle(aws_env.config_path)
+    for _ in range(3):
+        res = run_sts_proc(["--profile", "big"], aws_env)
+        assert caller_arn(parse_credentials(res), moto_auth.endpoint).endswith("/both-sess")
+    kinds = sorted(json.loads(path.read_text())["kind"] for path in records(aws_env))
+    assert kinds == ["config"], "the credentials view holds the key: never kept; the config view is"

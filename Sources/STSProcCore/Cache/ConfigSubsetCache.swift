@@ -5,10 +5,14 @@ import Glibc
 /// (`ConfigSubset`), keyed by the file's identity: a cache hit with a config of thousands
 /// of profiles then decodes a few sections instead of parsing megabytes.
 ///
-/// Records live in the runtime folder (`$XDG_RUNTIME_DIR/sts-proc/config/`, private to the
-/// user), one file per file and profile, replaced atomically, mode 0600. They hold no
-/// secrets (`ConfigSubset.holdsSecrets`) and go stale by themselves: any change to the file
-/// changes its identity, and a record for another identity is ignored and then replaced.
+/// Records live in the runtime folder (`$XDG_RUNTIME_DIR/sts-proc/config/`, or
+/// `/tmp/sts-proc-<uid>/config/`), one file per shared file, kind and profile, replaced
+/// atomically, mode 0600. A record steers what runs (`credential_process` lines, endpoints),
+/// so one is read only from folders and files that belong to the user and are closed to
+/// everyone else: in /tmp another user could otherwise make the folder first and plant one.
+/// Records hold no secret values (`ConfigSubset.holdsSecrets`) and go stale by themselves:
+/// any change to the file changes its identity, and a record for another identity is
+/// ignored and then replaced.
 struct ConfigSubsetCache {
     /// Smaller files are parsed every time: under this size parsing costs about as much as
     /// reading and decoding a record.
@@ -19,6 +23,7 @@ struct ConfigSubsetCache {
 
     private struct Record: Codable {
         var version: Int
+        var kind: ConfigSubset.FileKind
         var path: String
         var profile: String
         var identity: FileIdentity
@@ -31,23 +36,23 @@ struct ConfigSubsetCache {
         folder = RefreshLock.folder(environment: environment) + "/config"
     }
 
-    /// The subset kept for this version of the file and this profile, if any.
-    func read(path: String, profile: String, identity: FileIdentity) -> ConfigSubset? {
-        guard let bytes = try? BoundedFileReader.read(recordPath(path: path, profile: profile), limit: Self.recordLimit),
+    /// The subset kept for this version of the file, read as `kind`, for this profile.
+    func read(kind: ConfigSubset.FileKind, path: String, profile: String, identity: FileIdentity) -> ConfigSubset? {
+        guard isPrivate, let (bytes, _) = try? BoundedFileReader.readIdentified(
+                  recordPath(kind: kind, path: path, profile: profile), limit: Self.recordLimit, flags: O_NOFOLLOW),
               let record = try? JSONDecoder().decode(Record.self, from: Data(bytes)),
-              record.version == Self.version, record.path == path, record.profile == profile,
+              record.version == Self.version, record.kind == kind, record.path == path, record.profile == profile,
               record.identity == identity else { return nil }
         return record.subset
     }
 
     /// Keeps a subset; silently does nothing when the folder is not usable (the next run
     /// parses the file again, nothing else changes).
-    func write(path: String, profile: String, identity: FileIdentity, subset: ConfigSubset) {
-        guard !subset.holdsSecrets,
-              RefreshLock.ensurePrivateFolder(AtomicFile.parentFolder(of: folder)) == nil, RefreshLock.ensurePrivateFolder(folder) == nil,
-              let data = try? JSONEncoder().encode(Record(version: Self.version, path: path, profile: profile,
+    func write(kind: ConfigSubset.FileKind, path: String, profile: String, identity: FileIdentity, subset: ConfigSubset) {
+        guard !subset.holdsSecrets, isPrivate,
+              let data = try? JSONEncoder().encode(Record(version: Self.version, kind: kind, path: path, profile: profile,
                                                           identity: identity, subset: subset)) else { return }
-        try? AtomicFile.replace(recordPath(path: path, profile: profile), with: String(decoding: data, as: UTF8.self))
+        try? AtomicFile.replace(recordPath(kind: kind, path: path, profile: profile), with: String(decoding: data, as: UTF8.self))
     }
 
     /// Removes every record (`cache clear`).
@@ -60,8 +65,17 @@ struct ConfigSubsetCache {
         }
     }
 
-    /// One record per file and profile: a newer version of the file replaces the older record.
-    private func recordPath(path: String, profile: String) -> String {
-        folder + "/subset-" + CacheKey.shortHash(path + "\u{0}" + profile)
+    /// The runtime folder and ours in it exist (made 0700 if not), belong to the user and
+    /// are closed to others; files made in it are 0600 (AtomicFile), and only such a folder
+    /// is written or read.
+    private var isPrivate: Bool {
+        RefreshLock.ensurePrivateFolder(AtomicFile.parentFolder(of: folder)) == nil
+            && RefreshLock.ensurePrivateFolder(folder) == nil
+    }
+
+    /// One record per file, kind and profile: a newer version of the file replaces the
+    /// older record. The kind is part of it because both variables may name one file.
+    private func recordPath(kind: ConfigSubset.FileKind, path: String, profile: String) -> String {
+        folder + "/subset-" + CacheKey.shortHash(kind.rawValue + "\u{0}" + path + "\u{0}" + profile)
     }
 }

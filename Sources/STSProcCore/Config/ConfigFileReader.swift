@@ -25,10 +25,15 @@ enum ConfigFileReader {
     /// an over-large file or one that is not UTF-8 is an error: botocore would silently
     /// ignore or misread it, and sts-proc would rather say so.
     static func read(_ path: String, kind: String) throws(STSProcError) -> String? {
+        try readIdentified(path, kind: kind)?.text
+    }
+
+    /// The text and, when the file did not change while it was read, its identity.
+    static func readIdentified(_ path: String, kind: String) throws(STSProcError) -> (text: String, identity: FileIdentity?)? {
         guard !path.isEmpty else { return nil }
-        let bytes: [UInt8]
+        let bytes: [UInt8], identity: FileIdentity?
         do {
-            bytes = try BoundedFileReader.read(path, limit: sizeLimit)
+            (bytes, identity) = try BoundedFileReader.readIdentified(path, limit: sizeLimit)
         } catch {
             switch error {
             case .missing, .special: return nil
@@ -45,7 +50,7 @@ enum ConfigFileReader {
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw failure(kind, path, reason: "it is not UTF-8 text", remedy: "Save it as UTF-8; the AWS CLI cannot read it either.")
         }
-        return text
+        return (text, identity)
     }
 
     private static func failure(_ kind: String, _ path: String, reason: String, remedy: String = "") -> STSProcError {

@@ -4,8 +4,9 @@
 /// Why it is exact: plan building reads the files only through lookups by name
 /// (`ConfigReads`). Given the sections those names select, in file order, `SharedConfig`
 /// answers each of those lookups as it would with the whole file, so the same plan comes
-/// out. A run that looks up any other name (say, another environment picked another
-/// `sso_session`) does not use the subset.
+/// out. A run that looks up any other name does not use the subset: the names come from
+/// the settings read, and the other file (small, read whole every time) may have changed
+/// them, or `AWS_SHARED_CREDENTIALS_FILE` may name another file.
 struct ConfigSubset: Codable, Equatable, Sendable {
     enum FileKind: String, Codable, Sendable {
         case config
@@ -16,9 +17,10 @@ struct ConfigSubset: Codable, Equatable, Sendable {
     /// The lookups it can answer.
     var reads: ConfigReadSet
 
-    /// Settings whose values are secrets: a subset holding one is never kept, so no secret
-    /// is copied out of the file the user keeps it in.
-    static let secretKeys: Set<String> = ["aws_secret_access_key", "aws_session_token", "aws_security_token"]
+    /// Settings whose values are secrets, with and without the `sts_proc_` prefix: a subset
+    /// holding one is never kept, so no secret is copied out of the file the user keeps it in.
+    static let secretKeys: Set<String> = Set([SettingKey.secretAccessKey, .sessionToken, .securityToken]
+        .flatMap { [$0.rawValue, $0.prefixed] })
 
     /// The sections of `all` (one file's, in order) that the lookups in `reads` select.
     init(of all: [INISection], kind: FileKind, reads: ConfigReadSet) {

@@ -14,7 +14,15 @@ enum BoundedFileReader {
     }
 
     static func read(_ path: String, limit: Int) throws(Failure) -> [UInt8] {
-        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        try readIdentified(path, limit: limit).bytes
+    }
+
+    /// The bytes, and the identity of the file they were read from when it did not change
+    /// while it was read (nil when it did): taken from the open file, so a path that is
+    /// switched to another file meanwhile cannot pair one file's bytes with another's identity.
+    /// `flags`: e.g. O_NOFOLLOW.
+    static func readIdentified(_ path: String, limit: Int, flags: Int32 = 0) throws(Failure) -> (bytes: [UInt8], identity: FileIdentity?) {
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | flags)
         if descriptor < 0 {
             let code = errno
             if code == ENOENT || code == ENOTDIR { throw .missing }
@@ -28,7 +36,9 @@ enum BoundedFileReader {
         case S_IFDIR: throw .directory
         default: throw .special
         }
-        return try read(descriptor: descriptor, limit: limit)
+        let before = FileIdentity.of(descriptor: descriptor)
+        let bytes = try read(descriptor: descriptor, limit: limit)
+        return (bytes, FileIdentity.of(descriptor: descriptor) == before ? before : nil)
     }
 
     /// Everything up to end of file from an open descriptor (a file, or standard input).

@@ -35,9 +35,13 @@ struct ProfileInventory {
             return row
         }
         describe(plan, into: &row)
-        if keyring != nil || !kernelCopies.isEmpty {
-            let cached = ((keyring ?? []) + kernelCopies).filter { !$0.isAccessKey && $0.profile == plan.profile }
-                .compactMap(\.expiration).max()
+        // A kernel copy beside a Secret Service lives five minutes at most, though its
+        // credential lives longer: its time counts only where the kernel keyring is the
+        // whole cache (`sts_proc_cache = kernel`, or no Secret Service to ask).
+        let kernelIsTheCache = plan.cachePolicy.kernelOnly || keyring == nil
+        if keyring != nil || kernelIsTheCache {
+            let cached = ((keyring ?? []) + (kernelIsTheCache ? kernelCopies : []))
+                .filter { !$0.isAccessKey && $0.profile == plan.profile }.compactMap(\.expiration).max()
             row.cacheExpiration = cached?.iso8601
             row.cacheSecondsLeft = cached.map { now.seconds(until: $0) }
         }

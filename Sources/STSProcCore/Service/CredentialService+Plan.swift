@@ -4,73 +4,82 @@ extension CredentialService {
     public func plan(profile: String) throws(STSProcError) -> CredentialPlan {
         let files = [SharedFile(kind: .config, path: ConfigPath.config(environment: environment)),
                      SharedFile(kind: .credentials, path: ConfigPath.credentials(environment: environment))]
-        let large = files.filter(\.isLarge)
-        if large.isEmpty { return try plan(profile: profile, config: try load(files, profile: profile).config) }
+        guard files.contains(where: \.isLarge) else { return try plan(profile: profile, config: try load(files, profile: profile).config) }
 
         let cache = ConfigSubsetCache(environment: environment)
         var kept: [ConfigSubset.FileKind: ConfigSubset] = [:]
-        for file in large {
-            if let identity = file.identity, let subset = cache.read(path: file.path, profile: profile, identity: identity) {
+        for file in files where file.isLarge {
+            if let identity = file.identity, let subset = cache.read(kind: file.kind, path: file.path, profile: profile, identity: identity) {
                 kept[file.kind] = subset
             }
         }
-        if kept.count == large.count, let plan = planFromSubsets(profile: profile, files: files, kept: kept) {
+        // Each kept subset stands in for its file; the others are read whole. Should a kept
+        // one not answer for every name this run looked up, or anything fail, the whole
+        // files are read again, so errors are exactly those of the files.
+        if !kept.isEmpty, let (plan, loaded, reads) = try? attempt(profile: profile, files: files, kept: kept),
+           kept.values.allSatisfy({ reads.isSubset(of: $0.reads) }) {
+            remember(loaded, of: files, reads: reads, profile: profile, in: cache)
             return plan
         }
-
-        // The whole files, then what the plan read of each large one is kept.
-        var (config, sections) = try load(files, profile: profile)
-        let reads = ConfigReads()
-        config.reads = reads
-        let plan = try plan(profile: profile, config: config)
-        for file in large {
-            // Unchanged while it was read, and not so recent that a change could hide.
-            guard let identity = file.identity, FileIdentity.of(file.path) == identity, !identity.isRecent(now: FileIdentity.now),
-                  let all = sections[file.kind] else { continue }
-            cache.write(path: file.path, profile: profile, identity: identity,
-                        subset: ConfigSubset(of: all, kind: file.kind, reads: reads.recorded))
-        }
+        let (plan, loaded, reads) = try attempt(profile: profile, files: files, kept: [:])
+        remember(loaded, of: files, reads: reads, profile: profile, in: cache)
         return plan
     }
 
-    /// The plan from the kept subsets (and the small files whole), or nil when that cannot
-    /// be trusted: the plan looked up a name a subset does not answer for, or anything
-    /// failed (the full read then gives the error, exactly as without the cache).
-    private func planFromSubsets(profile: String, files: [SharedFile],
-                                 kept: [ConfigSubset.FileKind: ConfigSubset]) -> CredentialPlan? {
+    /// The plan from `kept` subsets and the other files read whole, with what it looked up.
+    private func attempt(profile: String, files: [SharedFile], kept: [ConfigSubset.FileKind: ConfigSubset])
+        throws(STSProcError) -> (CredentialPlan, [ConfigSubset.FileKind: LoadedFile], ConfigReadSet) {
+        var (config, loaded) = try load(files, profile: profile, kept: kept)
         let reads = ConfigReads()
-        guard var config = try? load(files, profile: profile, kept: kept).config else { return nil }
         config.reads = reads
-        guard let plan = try? plan(profile: profile, config: config),
-              kept.values.allSatisfy({ reads.recorded.isSubset(of: $0.reads) }) else { return nil }
-        return plan
+        return (try plan(profile: profile, config: config), loaded, reads.recorded)
+    }
+
+    /// Keeps what the plan read of each large file read whole, if that file did not change
+    /// while it was read and is not so recent that a change could hide.
+    private func remember(_ loaded: [ConfigSubset.FileKind: LoadedFile], of files: [SharedFile], reads: ConfigReadSet,
+                          profile: String, in cache: ConfigSubsetCache) {
+        for file in files where file.isLarge {
+            guard let read = loaded[file.kind], let identity = read.identity, !identity.isRecent(now: FileIdentity.now) else { continue }
+            cache.write(kind: file.kind, path: file.path, profile: profile, identity: identity,
+                        subset: ConfigSubset(of: read.sections, kind: file.kind, reads: reads))
+        }
     }
 
     private func plan(profile: String, config: SharedConfig) throws(STSProcError) -> CredentialPlan {
         try PlanBuilder(config: config, environment: environment, now: now).makePlan(profileName: profile)
     }
 
-    /// Both files as `SharedConfig` reads them, and each one's sections; a kept subset
-    /// stands in for its file.
+    /// Both files as `SharedConfig` reads them; a kept subset stands in for its file.
+    /// `loaded` has each file read whole: its sections and its identity while read.
     private func load(_ files: [SharedFile], profile: String, kept: [ConfigSubset.FileKind: ConfigSubset] = [:])
-        throws(STSProcError) -> (config: SharedConfig, sections: [ConfigSubset.FileKind: [INISection]]) {
+        throws(STSProcError) -> (config: SharedConfig, loaded: [ConfigSubset.FileKind: LoadedFile]) {
         var sections = kept.mapValues(\.sections)
+        var loaded: [ConfigSubset.FileKind: LoadedFile] = [:]
         do {
+            // Both read before either is parsed: an unreadable file is reported before a
+            // parse error in the other, as before.
+            var texts: [(SharedFile, String, FileIdentity?)] = []
             for file in files where kept[file.kind] == nil {
-                if let text = try ConfigFileReader.read(file.path, kind: file.kind.description) {
-                    sections[file.kind] = try INIParser.parse(text, path: file.path)
+                if let (text, identity) = try ConfigFileReader.readIdentified(file.path, kind: file.kind.description) {
+                    texts.append((file, text, identity))
                 }
+            }
+            for (file, text, identity) in texts {
+                let all = try INIParser.parse(text, path: file.path)
+                sections[file.kind] = all
+                loaded[file.kind] = LoadedFile(sections: all, identity: identity)
             }
         } catch {
             throw error.inProfile(profile)
         }
         let config = SharedConfig(configSections: sections[.config], configPath: files[0].path,
                                   credentialsSections: sections[.credentials], credentialsPath: files[1].path)
-        return (config, sections)
+        return (config, loaded)
     }
 }
 
-/// One of the two shared files, with its identity before it is read.
+/// One of the two shared files, with the identity its path has before it is read.
 private struct SharedFile {
     let kind: ConfigSubset.FileKind
     let path: String
@@ -83,6 +92,13 @@ private struct SharedFile {
     }
 
     var isLarge: Bool { (identity?.size ?? 0) >= ConfigSubsetCache.minimumSize }
+}
+
+/// A file read whole in this run.
+private struct LoadedFile {
+    let sections: [INISection]
+    /// Of the file as read; nil when it changed meanwhile.
+    let identity: FileIdentity?
 }
 
 extension ConfigSubset.FileKind: CustomStringConvertible {
