@@ -25,15 +25,21 @@ enum ConfigFileReader {
     /// an over-large file or one that is not UTF-8 is an error: botocore would silently
     /// ignore or misread it, and sts-proc would rather say so.
     static func read(_ path: String, kind: String) throws(STSProcError) -> String? {
-        try readIdentified(path, kind: kind)?.text
+        try read(path, kind: kind, identified: false)?.text
     }
 
     /// The text and, when the file did not change while it was read, its identity.
     static func readIdentified(_ path: String, kind: String) throws(STSProcError) -> (text: String, identity: FileIdentity?)? {
+        try read(path, kind: kind, identified: true)
+    }
+
+    private static func read(_ path: String, kind: String, identified: Bool) throws(STSProcError) -> (text: String, identity: FileIdentity?)? {
         guard !path.isEmpty else { return nil }
         let bytes: [UInt8], identity: FileIdentity?
         do {
-            (bytes, identity) = try BoundedFileReader.readIdentified(path, limit: sizeLimit)
+            // The identity costs one more system call: only the subset cache needs it.
+            (bytes, identity) = identified ? try BoundedFileReader.readIdentified(path, limit: sizeLimit)
+                                           : (try BoundedFileReader.read(path, limit: sizeLimit), nil)
         } catch {
             switch error {
             case .missing, .special: return nil

@@ -48,7 +48,7 @@ struct FileIdentity: Codable, Equatable, Sendable {
 extension FileIdentity {
     /// From `stat`'s answer; nil unless it is a regular file. (In an extension, so that the
     /// memberwise initializer stays.)
-    fileprivate init?(_ status: stat) {
+    init?(_ status: stat) {
         guard status.st_mode & S_IFMT == S_IFREG else { return nil }
         self.init(device: UInt64(status.st_dev), inode: UInt64(status.st_ino), size: Int64(status.st_size),
                   modified: Int64(status.st_mtim.tv_sec), modifiedNanoseconds: Int64(status.st_mtim.tv_nsec),

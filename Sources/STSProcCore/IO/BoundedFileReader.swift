@@ -14,7 +14,9 @@ enum BoundedFileReader {
     }
 
     static func read(_ path: String, limit: Int) throws(Failure) -> [UInt8] {
-        try readIdentified(path, limit: limit).bytes
+        let (descriptor, _) = try openRegularFile(path)
+        defer { close(descriptor) }
+        return try read(descriptor: descriptor, limit: limit)
     }
 
     /// The bytes, and the identity of the file they were read from when it did not change
@@ -22,23 +24,33 @@ enum BoundedFileReader {
     /// switched to another file meanwhile cannot pair one file's bytes with another's identity.
     /// `flags`: e.g. O_NOFOLLOW.
     static func readIdentified(_ path: String, limit: Int, flags: Int32 = 0) throws(Failure) -> (bytes: [UInt8], identity: FileIdentity?) {
+        let (descriptor, status) = try openRegularFile(path, flags: flags)
+        defer { close(descriptor) }
+        let before = FileIdentity(status)
+        let bytes = try read(descriptor: descriptor, limit: limit)
+        return (bytes, FileIdentity.of(descriptor: descriptor) == before ? before : nil)
+    }
+
+    /// Opened non-blocking (a FIFO would otherwise block the open), then required to be a
+    /// regular file.
+    private static func openRegularFile(_ path: String, flags: Int32 = 0) throws(Failure) -> (Int32, stat) {
         let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | flags)
         if descriptor < 0 {
             let code = errno
             if code == ENOENT || code == ENOTDIR { throw .missing }
             throw .unreadable(errno: code)
         }
-        defer { close(descriptor) }
         var status = stat()
-        guard fstat(descriptor, &status) == 0 else { throw .unreadable(errno: errno) }
-        switch status.st_mode & S_IFMT {
-        case S_IFREG: break
-        case S_IFDIR: throw .directory
-        default: throw .special
+        guard fstat(descriptor, &status) == 0 else {
+            let code = errno
+            close(descriptor)
+            throw .unreadable(errno: code)
         }
-        let before = FileIdentity.of(descriptor: descriptor)
-        let bytes = try read(descriptor: descriptor, limit: limit)
-        return (bytes, FileIdentity.of(descriptor: descriptor) == before ? before : nil)
+        switch status.st_mode & S_IFMT {
+        case S_IFREG: return (descriptor, status)
+        case S_IFDIR: close(descriptor); throw .directory
+        default: close(descriptor); throw .special
+        }
     }
 
     /// Everything up to end of file from an open descriptor (a file, or standard input).

@@ -4,7 +4,18 @@ extension CredentialService {
     public func plan(profile: String) throws(STSProcError) -> CredentialPlan {
         let files = [SharedFile(kind: .config, path: ConfigPath.config(environment: environment)),
                      SharedFile(kind: .credentials, path: ConfigPath.credentials(environment: environment))]
-        guard files.contains(where: \.isLarge) else { return try plan(profile: profile, config: try load(files, profile: profile).config) }
+        guard files[0].isLarge || files[1].isLarge else {
+            // The usual small files, the way that costs least on a cache hit (no record, and
+            // none of the generic containers below, whose first use costs the runtime more
+            // than parsing a few kilobytes).
+            let config: SharedConfig
+            do {
+                config = try SharedConfig.load(environment: environment)
+            } catch {
+                throw error.inProfile(profile)
+            }
+            return try plan(profile: profile, config: config)
+        }
 
         let cache = ConfigSubsetCache(environment: environment)
         var kept: [ConfigSubset.FileKind: ConfigSubset] = [:]
