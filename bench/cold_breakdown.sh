@@ -25,38 +25,35 @@ note() { printf '%s\n' "$*" | tee -a "$sum" >&2; }
 
 drop_kernel_copy="bash $(dirname "$0")/drop_kernel_copy.sh $profile"
 
+# Times commands side by side and notes their medians: side_by_side NAME TITLE RUNS
+# WARMUP [--prepare CMD -n LABEL COMMAND]... (hyperfine takes one --prepare per command).
+side_by_side() {
+  local name=$1 title=$2 runs=$3 warmup=$4; shift 4
+  hyperfine -N --style basic --warmup "$warmup" --runs "$runs" --export-json "$out/$name.json" "$@" \
+    >"$out/$name.txt" 2>&1 || { tail -5 "$out/$name.txt" >&2; exit 1; }
+  note "== $title (hyperfine, median ms of $runs):"
+  python3 -c '
+import json, sys
+for r in json.load(open(sys.argv[1]))["results"]:
+    print("   %7.2f  %s" % (r["median"] * 1000, r["command"]))' "$out/$name.json" | tee -a "$sum" >&2
+}
+
 if command -v hyperfine >/dev/null; then
-  # hyperfine takes one --prepare per command (or one for all), in order.
-  hyperfine -N --style basic --warmup 3 --runs 40 --export-json "$out/pieces.json" \
+  side_by_side pieces "the pieces, side by side" 40 3 \
     --prepare /bin/true -n "process floor: sts-proc --version" "$bin --version" \
     --prepare /bin/true -n "hit from the kernel copy" "$bin --profile $profile" \
     --prepare "$drop_kernel_copy" -n "hit from the Secret Service (kernel copy removed)" "$bin --profile $profile" \
     --prepare /bin/true -n "curl --aws-sigv4 AssumeRole" "$curl_cmd" \
     --prepare "$bin cache clear --profile $profile" -n "cold (nothing cached)" "$bin --profile $profile" \
-    --prepare "$bin cache clear --profile $kernel_profile" -n "cold, sts_proc_cache = kernel (no Secret Service)" "$bin --profile $kernel_profile" \
-    >"$out/hyperfine.txt" 2>&1 || { tail -5 "$out/hyperfine.txt" >&2; exit 1; }
-  note "== the pieces, side by side (hyperfine, median ms of 40 runs):"
-  python3 -c '
-import json, sys
-for r in json.load(open(sys.argv[1]))["results"]:
-    print("   %7.2f  %s" % (r["median"] * 1000, r["command"]))' "$out/pieces.json" | tee -a "$sum" >&2
-fi
-
-if command -v hyperfine >/dev/null; then
+    --prepare "$bin cache clear --profile $kernel_profile" -n "cold, sts_proc_cache = kernel (no Secret Service)" "$bin --profile $kernel_profile"
   # Case (c) apart: what 64 processes cost on their own (the launcher, 64 hits), next to 64
   # cold callers of which one fetches.
   par="bash $(dirname "$0")/parallel.sh 64"
-  hyperfine -N --style basic --warmup 2 --runs 15 --export-json "$out/parallel.json" \
+  side_by_side parallel "64 parallel callers, batches" 15 2 \
     --prepare /bin/true -n "64 x /bin/true (the launcher)" "$par /bin/true" \
     --prepare /bin/true -n "64 x sts-proc --version" "$par $bin --version" \
     --prepare "$bin --profile $profile" -n "64 x hit from the kernel copy" "$par $bin --profile $profile" \
-    --prepare "$bin cache clear --profile $profile" -n "64 x cold (one fetches, 63 wait for its copy)" "$par $bin --profile $profile" \
-    >"$out/hyperfine-parallel.txt" 2>&1 || { tail -5 "$out/hyperfine-parallel.txt" >&2; exit 1; }
-  note "== 64 parallel callers (hyperfine, median ms of 15 batches):"
-  python3 -c '
-import json, sys
-for r in json.load(open(sys.argv[1]))["results"]:
-    print("   %7.2f  %s" % (r["median"] * 1000, r["command"]))' "$out/parallel.json" | tee -a "$sum" >&2
+    --prepare "$bin cache clear --profile $profile" -n "64 x cold (one fetches, 63 wait for its copy)" "$par $bin --profile $profile"
 fi
 
 # The D-Bus calls of one cold run: the Secret Service lookup before the fetch (and the
