@@ -124,3 +124,20 @@ json.dump({{"argv": sys.argv[1:], "status": status, "location": location, "again
     assert record["status"] == 302 and query(record["location"])["SigninToken"] == "signin-token-1"
     assert "signin-token" not in " ".join(record["argv"]) and record["argv"][0].startswith("http://127.0.0.1:")
     assert record["again"] == 404, "the one-time address must not serve the token twice"
+
+
+@pytest.mark.parametrize("browser", ["fails", "missing"])
+def test_with_a_display_but_no_working_browser_the_url_is_printed(env, tmp_path, federation, browser):
+    """xdg-open that exits non-zero (no browser configured) or is not installed at all: the
+    URL goes to stdout after a note, and the run still succeeds."""
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    if browser == "fails":
+        fake = folder / "xdg-open"
+        fake.write_text("#!/bin/sh\nexit 3\n")  # xdg-open's "no program to open it"
+        fake.chmod(0o755)
+    with_display = dict(env, DISPLAY=":99", PATH=str(folder))
+    res = run_sts_proc(["login", "--profile", "p"], with_display)
+    assert res.rc == 0, res.stderr
+    assert "did not open the page" in res.stderr and "SigninToken" not in res.stderr
+    assert query(res.stdout.strip())["SigninToken"] == "signin-token-1"
