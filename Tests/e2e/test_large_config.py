@@ -168,3 +168,18 @@ def test_one_large_file_named_by_both_variables_plans_as_botocore_reads_it(aws_e
         assert caller_arn(parse_credentials(res), moto_auth.endpoint).endswith("/both-sess")
     kinds = sorted(json.loads(path.read_text())["kind"] for path in records(aws_env))
     assert kinds == ["config"], "the credentials view holds the key: never kept; the config view is"
+
+
+def test_records_unused_for_two_weeks_are_removed_when_another_is_written(aws_env, moto_auth):
+    folder = Path(aws_env["XDG_RUNTIME_DIR"]) / "sts-proc" / "config"
+    folder.mkdir(parents=True, mode=0o700)
+    (Path(aws_env["XDG_RUNTIME_DIR"]) / "sts-proc").chmod(0o700)
+    old, recent = folder / "subset-00000000000000aa", folder / "subset-00000000000000bb"
+    for path, days in ((old, 15), (recent, 13)):
+        path.write_text("{}")
+        when = time.time() - days * 24 * 3600
+        os.utime(path, (when, when))
+    setup(aws_env, moto_auth)
+    parse_credentials(run_sts_proc(["--profile", "big"], aws_env))
+    names = sorted(path.name for path in records(aws_env))
+    assert old.name not in names and recent.name in names and len(names) == 2, names

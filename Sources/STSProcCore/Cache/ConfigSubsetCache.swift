@@ -53,15 +53,28 @@ struct ConfigSubsetCache {
               let data = try? JSONEncoder().encode(Record(version: Self.version, kind: kind, path: path, profile: profile,
                                                           identity: identity, subset: subset)) else { return }
         try? AtomicFile.replace(recordPath(kind: kind, path: path, profile: profile), with: String(decoding: data, as: UTF8.self))
+        removeRecords { $0 < FileIdentity.now - Self.unusedLifetime }
     }
 
+    /// Records not written for this long are removed when another is written: those of
+    /// files and profiles no longer used (a temporary AWS_CONFIG_FILE) would otherwise stay.
+    /// One still in use costs a single full parse to make again.
+    static let unusedLifetime: Double = 14 * 24 * 3600
+
     /// Removes every record (`cache clear`).
-    func removeAll() {
+    func removeAll() { removeRecords { _ in true } }
+
+    /// Removes the records whose modification time (seconds since the epoch) `matches`.
+    private func removeRecords(where matches: (Double) -> Bool) {
         guard let directory = opendir(folder) else { return }
         defer { closedir(directory) }
         while let entry = readdir(directory) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            if name.hasPrefix("subset-") { unlink(folder + "/" + name) }
+            guard name.hasPrefix("subset-") else { continue }
+            var status = stat()
+            guard lstat(folder + "/" + name, &status) == 0,
+                  matches(Double(status.st_mtim.tv_sec) + Double(status.st_mtim.tv_nsec) / 1e9) else { continue }
+            unlink(folder + "/" + name)
         }
     }
 
