@@ -43,34 +43,25 @@ public final class CredentialEndpointServer {
         }
     }
 
-    private let daemon: OpaquePointer
-    private let context: Unmanaged<Handler>
-    public let port: UInt16
+    private let daemon: LoopbackDaemon<Handler>
+    public var port: UInt16 { daemon.port }
     public let token: String
 
     public init(serve: @escaping @Sendable () -> Result<AWSCredentials, STSProcError>) throws(Failure) {
-        guard stsproc_mhd_available() != 0 else { throw .libraryMissing }
         guard let token = EndpointToken.generate() else { throw .noRandomToken }
-        let context = Unmanaged.passRetained(Handler(token: token, serve: serve))
-        guard let daemon = stsproc_mhd_start_loopback({ context, connection, _, method, _, _, _, _ in
-            guard let context, let connection, let method else { return stsproc_mhd_refuse() }
-            let handler = Unmanaged<Handler>.fromOpaque(context).takeUnretainedValue()
-            let authorization = stsproc_mhd_header(connection, "Authorization").map { String(cString: $0) }
-            let (status, body) = handler.answer(method: String(cString: method), authorization: authorization)
-            return stsproc_mhd_respond_as(connection, status, body, "application/json")
-        }, nil, context.toOpaque()) else {
-            context.release()
-            throw .cannotListen
+        do {
+            daemon = try LoopbackDaemon(context: Handler(token: token, serve: serve), handler: { context, connection, _, method, _, _, _, _ in
+                guard let handler = LoopbackDaemon<Handler>.context(from: context), let connection, let method else {
+                    return stsproc_mhd_refuse()
+                }
+                let authorization = stsproc_mhd_header(connection, "Authorization").map { String(cString: $0) }
+                let (status, body) = handler.answer(method: String(cString: method), authorization: authorization)
+                return stsproc_mhd_respond_as(connection, status, body, "application/json")
+            })
+        } catch {
+            throw error == .libraryMissing ? .libraryMissing : .cannotListen
         }
-        self.daemon = daemon
-        self.context = context
         self.token = token
-        self.port = stsproc_mhd_port(daemon)
-    }
-
-    deinit {
-        stsproc_mhd_stop(daemon)  // joins the polling thread: no handler runs after this
-        context.release()
     }
 
     public var url: String { "http://127.0.0.1:\(port)/credentials" }

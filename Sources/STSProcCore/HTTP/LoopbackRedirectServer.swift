@@ -30,66 +30,57 @@ final class LoopbackRedirectServer {
             self.wakeUp = wakeUp
             self.expectedState = expectedState
         }
+
+        // The last reference goes with the daemon, after it has stopped: no callback can
+        // write to the pipe once it is closed.
+        deinit {
+            close(wakeUp.read)
+            close(wakeUp.write)
+        }
     }
 
-    private let daemon: OpaquePointer
-    private let mailbox: Mailbox
-    private let context: Unmanaged<Mailbox>
-    let port: UInt16
+    private let daemon: LoopbackDaemon<Mailbox>
+    private var mailbox: Mailbox { daemon.context }
+    var port: UInt16 { daemon.port }
 
     init(expectedState: String) throws(Failure) {
-        guard stsproc_mhd_available() != 0 else { throw .libraryMissing }
         var ends: [Int32] = [0, 0]
+        guard stsproc_mhd_available() != 0 else { throw .libraryMissing }
         guard pipe(&ends) == 0 else { throw .cannotListen }
         for end in ends {
             _ = fcntl(end, F_SETFD, FD_CLOEXEC)
             _ = fcntl(end, F_SETFL, O_NONBLOCK)
         }
-        let mailbox = Mailbox(wakeUp: (ends[0], ends[1]), expectedState: expectedState)
-        let context = Unmanaged.passRetained(mailbox)
-        guard let daemon = stsproc_mhd_start_loopback({ context, connection, _, _, _, _, _, _ in
-            guard let context, let connection else { return stsproc_mhd_refuse() }
-            let mailbox = Unmanaged<Mailbox>.fromOpaque(context).takeUnretainedValue()
-            func argument(_ name: String) -> String? { stsproc_mhd_query(connection, name).map { String(cString: $0) } }
-            let redirect = Redirect(code: argument("code"), state: argument("state"), error: argument("error"))
-            guard redirect.code != nil || redirect.error != nil else {
-                return stsproc_mhd_respond(connection, 404, "<p>Not found.</p>")
-            }
-            guard redirect.state == mailbox.expectedState else {
-                return stsproc_mhd_respond(connection, 400, "<p>sts-proc: this is not the sign-in it is waiting for.</p>")
-            }
-            mailbox.received.withLock { received in
-                if received == nil { received = redirect }
-            }
-            let page = redirect.error == nil
-                ? "<p>sts-proc: signed in. You can close this window and return to the terminal.</p>"
-                : "<p>sts-proc: the sign-in was not completed. Return to the terminal.</p>"
-            return stsproc_mhd_respond(connection, 200, page)
-        }, { context, _, _, _ in
-            // The browser has its page: only now may the command go on (and exit).
-            guard let context else { return }
-            let mailbox = Unmanaged<Mailbox>.fromOpaque(context).takeUnretainedValue()
-            if mailbox.received.withLock({ $0 }) != nil {
-                var byte: UInt8 = 1
-                _ = write(mailbox.wakeUp.write, &byte, 1)
-            }
-        }, context.toOpaque()) else {
-            context.release()
-            close(ends[0])
-            close(ends[1])
-            throw .cannotListen
+        do {
+            daemon = try LoopbackDaemon(context: Mailbox(wakeUp: (ends[0], ends[1]), expectedState: expectedState), handler: { context, connection, _, _, _, _, _, _ in
+                guard let mailbox = LoopbackDaemon<Mailbox>.context(from: context), let connection else { return stsproc_mhd_refuse() }
+                func argument(_ name: String) -> String? { stsproc_mhd_query(connection, name).map { String(cString: $0) } }
+                let redirect = Redirect(code: argument("code"), state: argument("state"), error: argument("error"))
+                guard redirect.code != nil || redirect.error != nil else {
+                    return stsproc_mhd_respond(connection, 404, "<p>Not found.</p>")
+                }
+                guard redirect.state == mailbox.expectedState else {
+                    return stsproc_mhd_respond(connection, 400, "<p>sts-proc: this is not the sign-in it is waiting for.</p>")
+                }
+                mailbox.received.withLock { received in
+                    if received == nil { received = redirect }
+                }
+                let page = redirect.error == nil
+                    ? "<p>sts-proc: signed in. You can close this window and return to the terminal.</p>"
+                    : "<p>sts-proc: the sign-in was not completed. Return to the terminal.</p>"
+                return stsproc_mhd_respond(connection, 200, page)
+            }, completed: { context, _, _, _ in
+                // The browser has its page: only now may the command go on (and exit).
+                guard let mailbox = LoopbackDaemon<Mailbox>.context(from: context) else { return }
+                if mailbox.received.withLock({ $0 }) != nil {
+                    var byte: UInt8 = 1
+                    _ = write(mailbox.wakeUp.write, &byte, 1)
+                }
+            })
+        } catch {
+            // The mailbox, never shared, has gone already and closed the pipe.
+            throw error == .libraryMissing ? .libraryMissing : .cannotListen
         }
-        self.daemon = daemon
-        self.mailbox = mailbox
-        self.context = context
-        self.port = stsproc_mhd_port(daemon)
-    }
-
-    deinit {
-        stsproc_mhd_stop(daemon)  // joins the polling thread: no handler runs after this
-        context.release()
-        close(mailbox.wakeUp.read)
-        close(mailbox.wakeUp.write)
     }
 
     /// The first redirect that carries a code or an error, once the browser has been

@@ -24,44 +24,35 @@ public final class OneShotRedirectServer {
         }
     }
 
-    private let daemon: OpaquePointer
-    private let target: Target
-    private let context: Unmanaged<Target>
+    private let daemon: LoopbackDaemon<Target>
     /// What the browser is given: no secret in it, and useless once answered.
     public let startURL: String
 
     public init(redirectingTo location: String) throws(Failure) {
-        guard stsproc_mhd_available() != 0 else { throw .libraryMissing }
         guard let nonce = EndpointToken.generate() else { throw .noRandomPath }
-        let target = Target(path: "/" + nonce, location: location)
-        let context = Unmanaged.passRetained(target)
-        guard let daemon = stsproc_mhd_start_loopback({ context, connection, url, _, _, _, _, _ in
-            guard let context, let connection, let url else { return stsproc_mhd_refuse() }
-            let target = Unmanaged<Target>.fromOpaque(context).takeUnretainedValue()
-            // Only at the random path, and only once: a guess or a second visit learns nothing.
-            guard EndpointToken.matches(String(cString: url), target.path) else {
-                return stsproc_mhd_respond(connection, 404, "<p>Not found.</p>")
-            }
-            let first = target.served.withLock { served in
-                defer { served = true }
-                return !served
-            }
-            guard first else { return stsproc_mhd_respond(connection, 404, "<p>Not found.</p>") }
-            return stsproc_mhd_redirect(connection, target.location)
-        }, nil, context.toOpaque()) else {
-            context.release()
-            throw .cannotListen
+        do {
+            daemon = try LoopbackDaemon(context: Target(path: "/" + nonce, location: location), handler: { context, connection, url, _, _, _, _, _ in
+                guard let target = LoopbackDaemon<Target>.context(from: context), let connection, let url else {
+                    return stsproc_mhd_refuse()
+                }
+                // Only at the random path, and only once: a guess or a second visit learns nothing.
+                guard EndpointToken.matches(String(cString: url), target.path) else {
+                    return stsproc_mhd_respond(connection, 404, "<p>Not found.</p>")
+                }
+                let first = target.served.withLock { served in
+                    defer { served = true }
+                    return !served
+                }
+                guard first else { return stsproc_mhd_respond(connection, 404, "<p>Not found.</p>") }
+                return stsproc_mhd_redirect(connection, target.location)
+            })
+        } catch {
+            throw error == .libraryMissing ? .libraryMissing : .cannotListen
         }
-        self.daemon = daemon
-        self.target = target
-        self.context = context
-        startURL = "http://127.0.0.1:\(stsproc_mhd_port(daemon))/\(nonce)"
+        startURL = "http://127.0.0.1:\(daemon.port)/\(nonce)"
     }
 
-    deinit {
-        stsproc_mhd_stop(daemon)
-        context.release()
-    }
+    private var target: Target { daemon.context }
 
     /// True once the browser has been redirected; false when `seconds` pass first.
     public func waitUntilServed(within seconds: Double) -> Bool {
