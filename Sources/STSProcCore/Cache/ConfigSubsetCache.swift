@@ -38,8 +38,8 @@ struct ConfigSubsetCache {
 
     /// The subset kept for this version of the file, read as `kind`, for this profile.
     func read(kind: ConfigSubset.FileKind, path: String, profile: String, identity: FileIdentity) -> ConfigSubset? {
-        guard isPrivate, let (bytes, _) = try? BoundedFileReader.readIdentified(
-                  recordPath(kind: kind, path: path, profile: profile), limit: Self.recordLimit, flags: O_NOFOLLOW),
+        guard isPrivate, let bytes = try? BoundedFileReader.read(recordPath(kind: kind, path: path, profile: profile),
+                                                                 limit: Self.recordLimit, flags: O_NOFOLLOW),
               let record = try? JSONDecoder().decode(Record.self, from: Data(bytes)),
               record.version == Self.version, record.kind == kind, record.path == path, record.profile == profile,
               record.identity == identity else { return nil }

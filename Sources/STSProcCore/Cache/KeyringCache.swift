@@ -79,12 +79,13 @@ private struct Run {
         // The leader's copy is written before its credential is printed, and the lock held
         // on until the Secret Service store ends: waiters read the copy as soon as it is
         // there rather than queueing behind the store for the lock.
-        let copyIsThere = { self.readCopy() != nil }
+        var leadersCopy: AWSCredentials?
+        let copyIsThere = { leadersCopy = self.readCopy(); return leadersCopy != nil }
         switch RefreshLock.acquire(name: entry.key.lockName, folder: cache.lockFolder, timeLimit: cache.lockTimeLimit,
                                    stopWaiting: copyIsThere) {
         case .gaveUp:
-            if let credentials = readCopy() { return .served(credentials) }
-            return .goOn(lockProblem: nil)
+            guard let leadersCopy else { return .goOn(lockProblem: nil) }  // not reached: it gives up only on a copy
+            return .served(leadersCopy)
         case .acquired(let lock, let waited):
             defer { lock.release() }
             // A holder that finished between our first look and the lock left its copy.

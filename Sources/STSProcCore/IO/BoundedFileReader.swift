@@ -13,8 +13,9 @@ enum BoundedFileReader {
         case tooLarge(limit: Int)
     }
 
-    static func read(_ path: String, limit: Int) throws(Failure) -> [UInt8] {
-        let (descriptor, _) = try openRegularFile(path)
+    /// `flags`: e.g. O_NOFOLLOW.
+    static func read(_ path: String, limit: Int, flags: Int32 = 0) throws(Failure) -> [UInt8] {
+        let (descriptor, _) = try openRegularFile(path, flags: flags)
         defer { close(descriptor) }
         return try read(descriptor: descriptor, limit: limit)
     }

@@ -5,9 +5,8 @@ extension CredentialService {
         let files = [SharedFile(kind: .config, path: ConfigPath.config(environment: environment)),
                      SharedFile(kind: .credentials, path: ConfigPath.credentials(environment: environment))]
         guard files[0].isLarge || files[1].isLarge else {
-            // The usual small files, the way that costs least on a cache hit (no record, and
-            // none of the generic containers below, whose first use costs the runtime more
-            // than parsing a few kilobytes).
+            // The usual small files: read exactly as before records existed, so a cache hit
+            // does no more than two stat calls for them (the sizes above).
             let config: SharedConfig
             do {
                 config = try SharedConfig.load(environment: environment)
